@@ -1,0 +1,30 @@
+import type { AuditLogTable, CommentsTable } from './audit.ts'
+import type { AssignmentsTable, DealsTable, DecisionsTable, HypothesesTable, TestsTable } from './experiment.ts'
+import type { BarriersTable, JourneysTable, RecommendationsTable, SegmentsTable, StagesTable, TouchpointsTable } from './journey.ts'
+import type { ApiKeysTable, MembershipsTable, SessionsTable, UsersTable, WorkspacesTable } from './workspace.ts'
+
+export * from './audit.ts'
+export * from './experiment.ts'
+export * from './journey.ts'
+export * from './workspace.ts'
+
+export interface DB {
+  workspaces: WorkspacesTable
+  users: UsersTable
+  memberships: MembershipsTable
+  sessions: SessionsTable
+  api_keys: ApiKeysTable
+  segments: SegmentsTable
+  journeys: JourneysTable
+  stages: StagesTable
+  touchpoints: TouchpointsTable
+  barriers: BarriersTable
+  recommendations: RecommendationsTable
+  hypotheses: HypothesesTable
+  tests: TestsTable
+  assignments: AssignmentsTable
+  deals: DealsTable
+  decisions: DecisionsTable
+  comments: CommentsTable
+  audit_log: AuditLogTable
+}

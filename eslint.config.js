@@ -1,0 +1,39 @@
+import { defineConfig } from 'eslint/config'
+import svelte from 'eslint-plugin-svelte'
+import globals from 'globals'
+import ts from 'typescript-eslint'
+import svelteConfig from './web/svelte.config.js'
+
+export default defineConfig(
+  {
+    ignores: ['node_modules/', 'web/build/', 'web/.svelte-kit/', 'data/', '.artifacts/', 'scratch/', '**/*.d.ts.map']
+  },
+  ts.configs.recommended,
+  svelte.configs.recommended,
+  {
+    languageOptions: {
+      globals: { ...globals.node }
+    },
+    rules: {
+      // `_name` marks a parameter kept for its position in a signature.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+    }
+  },
+  {
+    files: ['web/**/*.ts', 'web/**/*.js', 'web/**/*.svelte', 'web/**/*.svelte.ts'],
+    languageOptions: {
+      globals: { ...globals.browser }
+    }
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: ts.parser,
+        svelteConfig
+      }
+    }
+  }
+)

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { secureHeaders } from 'hono/secure-headers'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv, Deps } from './context.ts'
+import { ApiError } from './errors.ts'
+import { apiErrorFromDatabase } from './lib/database-errors.ts'
+import { validationHook } from './lib/validation.ts'
+import { identify } from './auth/middleware.ts'
+import { authRoutes } from './routes/auth.ts'
+import { workspaceRoutes } from './routes/workspace.ts'
+import { docsPage } from './routes/docs.ts'
+
+export const JSON_BODY_LIMIT = 10 * 1024 * 1024
+
+export interface AppOptions {
+  /** Logs each request's method, path, status and time. */
+  logRequests?: boolean
+  /** Serves this folder's single-page app for every path outside /api. */
+  serveWeb?: (app: OpenAPIHono<AppEnv>) => void
+}
+
+function errorBody(err: ApiError, requestId?: string) {
+  return { error: { code: err.code, message: err.message, details: err.details, ...(requestId ? { requestId } : {}) } }
+}
+
+/** Builds the whole HTTP app from its dependencies; tests build their own with a test database. */
+export function createApp(deps: Deps, options: AppOptions = {}) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps)
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || randomUUID())
+    c.header('x-request-id', c.get('requestId'))
+    const started = performance.now()
+    await next()
+    if (options.logRequests) {
+      console.log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`)
+    }
+  })
+  app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'same-origin' }))
+  app.use('/api/*', bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => { throw new ApiError(413, 'payload_too_large', `The body is larger than ${JSON_BODY_LIMIT / 1024 / 1024} MB`) },
+  }))
+  app.use('/api/*', identify)
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId')
+    if (err instanceof ApiError) return c.json(errorBody(err), err.status as ContentfulStatusCode)
+    if (err instanceof HTTPException) {
+      const status = err.status
+      const code = status === 400 ? 'malformed_json' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_input'
+      const message = status === 400 ? 'The body is not valid JSON' : err.message || 'Bad request'
+      return c.json(errorBody(new ApiError(status as 400, code, message)), status as ContentfulStatusCode)
+    }
+    const mapped = apiErrorFromDatabase(err)
+    if (mapped) return c.json(errorBody(mapped, requestId), mapped.status as ContentfulStatusCode)
+    console.error(`[${requestId}] ${c.req.method} ${c.req.path}`, err)
+    return c.json(errorBody(new ApiError(500, 'internal', 'Internal error; the request id identifies it in the log'), requestId), 500)
+  })
+  app.notFound((c) => c.json(errorBody(new ApiError(404, 'not_found', `No route ${c.req.method} ${c.req.path}`)), 404))
+
+  app.get('/api/health', (c) => c.json({ ok: true }))
+
+  const routes = app
+    .route('/api', authRoutes)
+    .route('/api/workspaces', workspaceRoutes)
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'cxw_session' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' })
+
+  const documentConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'CX experiment workbench API',
+      version: '1',
+      description: 'Journey maps, barriers, recommendations, hypotheses, control-group tests and decisions.',
+    },
+  }
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined
+  const openApiDocument = () => (document ??= app.getOpenAPI31Document(documentConfig))
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
+  app.get('/api/docs', (c) => docsPage(c, openApiDocument()))
+
+  options.serveWeb?.(app)
+  return routes
+}
+
+export type AppType = ReturnType<typeof createApp>

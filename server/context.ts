@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely'
+import type { DB, Role } from '../db/tables/index.ts'
+
+export interface Deps {
+  db: Kysely<DB>
+  /** The time of day; tests pass a fixed clock. */
+  clock: () => Date
+  sessionTtlHours: number
+}
+
+export type Auth =
+  | { kind: 'user'; userId: number; tokenHash: string }
+  | { kind: 'api_key'; apiKeyId: number; workspaceId: number; scopes: string[] }
+
+/** Who acts, as written in the audit log. */
+export interface Actor {
+  userId: number | null
+  apiKeyId: number | null
+}
+
+/** A request's standing in one workspace, resolved by the workspace middleware. */
+export interface Scope {
+  workspaceId: number
+  slug: string
+  actor: Actor
+  role: Role | 'api_key'
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: Deps
+    requestId: string
+    auth: Auth | null
+    scope: Scope
+  }
+}

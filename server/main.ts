@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { serve } from '@hono/node-server'
+import { openDatabase } from '../db/connection.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts'
+import { createApp } from './app.ts'
+import { readConfig } from './config.ts'
+import { serveWeb, webBuildIsStale } from './web.ts'
+
+async function main() {
+  let config
+  try {
+    config = readConfig()
+  } catch (err) {
+    console.error((err as Error).message)
+    process.exit(1)
+  }
+
+  if (await webBuildIsStale()) {
+    console.log('Building the web app (its build is missing or older than its sources)…')
+    const built = spawnSync('npm', ['run', 'build:web', '--silent'], { stdio: 'inherit' })
+    if (built.status !== 0) {
+      console.error('The web app failed to build')
+      process.exit(1)
+    }
+  }
+
+  if (config.database.kind === 'embedded') mkdirSync(config.database.dataDir, { recursive: true })
+  const database = openDatabase(config.database)
+  const applied = await migrateToLatest(database.db)
+  if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`)
+  if (config.demo) {
+    const seeded = await seedDemo(database.db)
+    if (seeded) console.log('Seeded the demo workspaces "demo" (English) and "demo-ru" (Russian).')
+    console.log(`Demo sign-ins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.email).join(', ')}`)
+  }
+
+  const app = createApp({ db: database.db, clock: () => new Date(), sessionTtlHours: config.sessionTtlHours }, { logRequests: config.logRequests, serveWeb })
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const where = config.database.kind === 'server' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`
+    console.log(`CX workbench on http://localhost:${info.port} (${where})`)
+  })
+
+  const stop = async () => {
+    server.close()
+    await database.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+await main()

@@ -1,0 +1,32 @@
+import { z } from '@hono/zod-openapi'
+
+export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ example: 42 })
+export const IdParam = z.object({ workspace: z.string().min(1).max(64), id: Id })
+export const WorkspaceParam = z.object({ workspace: z.string().min(1).max(64).openapi({ example: 'demo' }) })
+
+/** Free text with a bound, trimmed; rejects NUL, which PostgreSQL cannot store. */
+export const text = (max: number) =>
+  z.string().trim().max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+export const requiredText = (max: number) => text(max).pipe(z.string().min(1, 'must not be empty'))
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_input' }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })),
+      requestId: z.string().optional(),
+    }),
+  })
+  .openapi('Error')
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().regex(/^\d{1,16}$/, 'must be a cursor returned by a previous page').optional(),
+})
+
+export function page<T extends z.ZodTypeAny>(item: T, name: string) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name)
+}
+
+export const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-22T10:00:00.000Z' })

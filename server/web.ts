@@ -1,0 +1,39 @@
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from './context.ts'
+
+export const WEB_ROOT = resolve(import.meta.dirname, '../web')
+export const WEB_BUILD = join(WEB_ROOT, 'build')
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+/** True when web/build is missing or older than any source of the web app. */
+export async function webBuildIsStale(): Promise<boolean> {
+  const index = join(WEB_BUILD, 'index.html')
+  if (!existsSync(index)) return true
+  const built = statSync(index).mtimeMs
+  const sources = [join(WEB_ROOT, 'src'), join(WEB_ROOT, 'static')].filter((d) => existsSync(d))
+  const configs = ['svelte.config.js', 'vite.config.ts'].map((f) => join(WEB_ROOT, f)).filter((f) => existsSync(f))
+  const newest = Math.max(...(await Promise.all(sources.map(newestMtime))), ...configs.map((f) => statSync(f).mtimeMs))
+  return newest > built
+}
+
+/** Serves the built single-page app: files as they are, every other path the app's fallback page. */
+export function serveWeb(app: OpenAPIHono<AppEnv>): void {
+  const index = join(WEB_BUILD, 'index.html')
+  app.use('/*', serveStatic({ root: WEB_BUILD }))
+  app.get('*', (c) => {
+    if (c.req.path.startsWith('/api/')) return c.notFound()
+    if (!existsSync(index)) return c.text('The web app is not built: run npm run build:web', 503)
+    return c.html(readFileSync(index, 'utf8'))
+  })
+}

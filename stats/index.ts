@@ -1,0 +1,2 @@
+// The public surface of stats/: every method, re-exported.
+export {}

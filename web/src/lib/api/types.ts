@@ -1,0 +1,235 @@
+import type { z } from '@hono/zod-openapi'
+import type { Me as MeSchema } from '../../../../server/schemas/auth.ts'
+import type {
+  Barrier as BarrierSchema,
+  BarrierKind as BarrierKindSchema,
+  BarrierStatus as BarrierStatusSchema,
+  CreateBarrier as CreateBarrierSchema,
+  CreateRecommendation as CreateRecommendationSchema,
+  EvidenceSource as EvidenceSourceSchema,
+  Recommendation as RecommendationSchema,
+  Severity as SeveritySchema,
+  UpdateBarrier as UpdateBarrierSchema
+} from '../../../../server/schemas/barrier.ts'
+import type {
+  CreateHypothesis as CreateHypothesisSchema,
+  Hypothesis as HypothesisSchema,
+  HypothesisStatus as HypothesisStatusSchema,
+  UpdateHypothesis as UpdateHypothesisSchema
+} from '../../../../server/schemas/hypothesis.ts'
+import type {
+  ChannelEnum,
+  CreateStage as CreateStageSchema,
+  Journey as JourneySchema,
+  Segment as SegmentSchema,
+  Stage as StageSchema,
+  Touchpoint as TouchpointSchema,
+  UpdateStage as UpdateStageSchema
+} from '../../../../server/schemas/journey.ts'
+import type {
+  Alternative as AlternativeSchema,
+  Decision as DecisionSchema,
+  Test as TestSchema,
+  TestStatus as TestStatusSchema,
+  Verdict as VerdictSchema
+} from '../../../../server/schemas/test.ts'
+
+// API objects, inferred from the server's zod schemas (types only: no server code is bundled).
+// The value lists below feed the interface's selects; `satisfies` keeps them in step with the schemas.
+
+export type Me = z.infer<typeof MeSchema>
+export type User = Me['user']
+export type WorkspaceMembership = Me['workspaces'][number]
+export type Role = WorkspaceMembership['role']
+export type Locale = WorkspaceMembership['locale']
+export type Id = number
+
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+export type Channel = z.infer<typeof ChannelEnum>
+export const CHANNELS = [
+  'email',
+  'sms',
+  'call',
+  'website',
+  'forum',
+  'outdoor',
+  'messenger',
+  'personal_account',
+  'showroom',
+  'other'
+] as const satisfies readonly Channel[]
+
+export type BarrierKind = z.infer<typeof BarrierKindSchema>
+export const BARRIER_KINDS = [
+  'goal_clash',
+  'missing_information',
+  'process_friction',
+  'expectation_gap',
+  'trust',
+  'other'
+] as const satisfies readonly BarrierKind[]
+
+export type EvidenceSource = z.infer<typeof EvidenceSourceSchema>
+export const EVIDENCE_SOURCES = [
+  'interview',
+  'nps_survey',
+  'csi_survey',
+  'forum',
+  'web_analytics',
+  'mystery_shopper',
+  'other'
+] as const satisfies readonly EvidenceSource[]
+
+export type Severity = z.infer<typeof SeveritySchema>
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly Severity[]
+export type BarrierStatus = z.infer<typeof BarrierStatusSchema>
+export const BARRIER_STATUSES = ['open', 'testing', 'addressed'] as const satisfies readonly BarrierStatus[]
+
+export type HypothesisStatus = z.infer<typeof HypothesisStatusSchema>
+export const HYPOTHESIS_STATUSES = [
+  'draft',
+  'ready',
+  'testing',
+  'validated',
+  'refuted',
+  'inconclusive'
+] as const satisfies readonly HypothesisStatus[]
+
+export type TestStatus = z.infer<typeof TestStatusSchema>
+export const TEST_STATUSES = [
+  'draft',
+  'running',
+  'paused',
+  'completed',
+  'decided'
+] as const satisfies readonly TestStatus[]
+export type Verdict = z.infer<typeof VerdictSchema>
+export const VERDICTS = ['roll_out', 'reject', 'iterate', 'extend'] as const satisfies readonly Verdict[]
+export type Alternative = z.infer<typeof AlternativeSchema>
+
+export type Segment = z.infer<typeof SegmentSchema>
+export type Journey = z.infer<typeof JourneySchema>
+export type Touchpoint = z.infer<typeof TouchpointSchema>
+export type Barrier = z.infer<typeof BarrierSchema>
+export type CreateBarrier = z.input<typeof CreateBarrierSchema>
+export type UpdateBarrier = z.input<typeof UpdateBarrierSchema>
+export type Recommendation = z.infer<typeof RecommendationSchema>
+export type CreateRecommendation = z.input<typeof CreateRecommendationSchema>
+export type Stage = z.infer<typeof StageSchema>
+export type CreateStage = z.input<typeof CreateStageSchema>
+export type UpdateStage = z.input<typeof UpdateStageSchema>
+export type Hypothesis = z.infer<typeof HypothesisSchema>
+export type CreateHypothesis = z.input<typeof CreateHypothesisSchema>
+export type UpdateHypothesis = z.input<typeof UpdateHypothesisSchema>
+export type Test = z.infer<typeof TestSchema>
+export type Decision = z.infer<typeof DecisionSchema>
+
+/** The text fields of a stage, one row each on the map. */
+export const STAGE_TEXT_FIELDS = [
+  'customerGoals',
+  'customerThoughts',
+  'customerActions',
+  'brandGoals',
+  'externalExperience'
+] as const satisfies readonly (keyof Stage)[]
+export type StageTextField = (typeof STAGE_TEXT_FIELDS)[number]
+
+/** GET journeys/:id — the journey with its stages in order (server/services/journeys.ts getJourneyMap). */
+export interface StageOnMap extends Stage {
+  touchpoints: Touchpoint[]
+  barriers: Barrier[]
+  recommendations: Recommendation[]
+}
+
+export interface JourneyMap extends Journey {
+  stages: StageOnMap[]
+}
+
+// Calculators (no sign-in).
+
+export interface Interval {
+  estimate: number | null
+  interval: [number, number] | null
+}
+
+export interface SignificanceInput {
+  control: { deals: number; conversions: number }
+  treatment: { deals: number; conversions: number }
+  confidence?: number
+  alternative?: Alternative
+}
+
+export interface SignificanceResult {
+  control: { rate: number | null; interval: [number, number] | null }
+  treatment: { rate: number | null; interval: [number, number] | null }
+  difference: Interval | null
+  relativeLift: Interval | null
+  fisher: { pValue: number; oddsRatio: number | null; oddsRatioInterval: [number, number] | null } | null
+  chiSquare: { statistic: number; pValue: number } | null
+  chiSquareYates: { statistic: number; pValue: number } | null
+  zTest: { z: number; pValue: number } | null
+  bayes: { probabilityTreatmentBetter: number; expectedLoss: { treatment: number; control: number } } | null
+  recommended: 'fisher' | 'chiSquare'
+  pValue: number | null
+  significant: boolean | null
+}
+
+export interface SampleSizeInput {
+  baselineRate: number
+  minimumDetectableEffect: number
+  alpha?: number
+  power?: number
+  treatmentShare?: number
+  alternative?: Alternative
+}
+
+export interface SampleSizeResult {
+  control: number
+  treatment: number
+  total: number
+}
+
+export interface PowerInput {
+  baselineRate: number
+  control: number
+  treatment: number
+  alpha?: number
+  alternative?: Alternative
+  minimumDetectableEffect?: number
+  power?: number
+}
+
+export interface PowerResult {
+  power: number | null
+  minimumDetectableEffect: number | null
+}
+
+export type RevenueArm = { values: number[] } | { mean: number; sd: number; n: number }
+
+export interface RevenueInput {
+  control: RevenueArm
+  treatment: RevenueArm
+  confidence?: number
+  alternative?: Alternative
+}
+
+export interface RevenueResult {
+  difference: Interval
+  welch: { t: number; df: number; pValue: number } | null
+  mannWhitney: { w: number; pValue: number } | null
+}
+
+export interface SrmInput {
+  counts: { control: number; treatment: number }
+  planned: { control: number; treatment: number }
+}
+
+export interface SrmResult {
+  statistic: number
+  pValue: number
+  mismatch: boolean
+}

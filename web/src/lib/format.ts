@@ -1,0 +1,158 @@
+// Locale-aware formatting of numbers, shares and dates with Intl, so the interface reads
+// "27,4 %" and "22 нояб. 2026" in Russian and "27.4%" and "Nov 22, 2026" in English.
+// Pure functions of (value, locale): no DOM, no state — the locale is passed in.
+
+export type FormatLocale = 'en' | 'ru'
+
+const DASH = '\u2013'
+const MISSING = '\u2014'
+
+const numberFormats = new Map<string, Intl.NumberFormat>()
+
+function numberFormat(locale: FormatLocale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`
+  let format = numberFormats.get(key)
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options)
+    numberFormats.set(key, format)
+  }
+  return format
+}
+
+function isNumber(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value)
+}
+
+/** A plain number: `formatNumber(12345.6, 'ru')` → "12 345,6". Missing values read "—". */
+export function formatNumber(
+  value: number | null | undefined,
+  locale: FormatLocale,
+  options: { maximumFractionDigits?: number; minimumFractionDigits?: number; signed?: boolean } = {}
+): string {
+  if (!isNumber(value)) return MISSING
+  const { maximumFractionDigits = 2, minimumFractionDigits = 0, signed = false } = options
+  return numberFormat(locale, {
+    maximumFractionDigits,
+    minimumFractionDigits: Math.min(minimumFractionDigits, maximumFractionDigits),
+    signDisplay: signed ? 'exceptZero' : 'auto'
+  }).format(value)
+}
+
+/** A whole count: `formatInteger(1500, 'en')` → "1,500". */
+export function formatInteger(value: number | null | undefined, locale: FormatLocale): string {
+  return formatNumber(isNumber(value) ? Math.round(value) : value, locale, { maximumFractionDigits: 0 })
+}
+
+/**
+ * A share given as a fraction: `formatPercent(0.274, 'ru')` → "27,4 %", `'en'` → "27.4%".
+ * `signed` writes "+3.1%" for changes.
+ */
+export function formatPercent(
+  fraction: number | null | undefined,
+  locale: FormatLocale,
+  options: { digits?: number; signed?: boolean } = {}
+): string {
+  if (!isNumber(fraction)) return MISSING
+  const { digits = 1, signed = false } = options
+  return numberFormat(locale, {
+    style: 'percent',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    signDisplay: signed ? 'exceptZero' : 'auto'
+  }).format(fraction)
+}
+
+/**
+ * A difference of two shares in percentage points, as a signed number without the unit
+ * (the unit is a message: "pp" / "п. п."): `formatPoints(0.031, 'en')` → "+3.1".
+ */
+export function formatPoints(difference: number | null | undefined, locale: FormatLocale, digits = 1): string {
+  if (!isNumber(difference)) return MISSING
+  return formatNumber(difference * 100, locale, {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+    signed: true
+  })
+}
+
+/**
+ * A p-value: three decimals, and "< 0.001" below that, because smaller values only suggest a
+ * precision the data do not have.
+ */
+export function formatPValue(p: number | null | undefined, locale: FormatLocale): string {
+  if (!isNumber(p)) return MISSING
+  if (p < 0.001) return `< ${formatNumber(0.001, locale, { maximumFractionDigits: 3, minimumFractionDigits: 3 })}`
+  return formatNumber(p, locale, { maximumFractionDigits: 3, minimumFractionDigits: 3 })
+}
+
+/** An interval written "lo – hi" with each end formatted by `format`. */
+export function formatInterval(
+  interval: readonly [number, number] | null | undefined,
+  format: (value: number) => string
+): string {
+  if (!interval) return MISSING
+  return `${format(interval[0])} ${DASH} ${format(interval[1])}`
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+
+function toDate(value: string | Date): Date {
+  return typeof value === 'string' ? new Date(value) : value
+}
+
+/**
+ * A calendar date: `formatDate('2026-11-22', 'ru')` → "22 нояб. 2026", `'en'` → "Nov 22, 2026".
+ * Russian's trailing "г." is dropped: the short form reads better in tables.
+ * A date-only string is a calendar day, so it is shown in UTC (never shifted by the time zone).
+ */
+export function formatDate(
+  value: string | Date | null | undefined,
+  locale: FormatLocale,
+  options: { timeZone?: string } = {}
+): string {
+  if (value === null || value === undefined || value === '') return MISSING
+  const date = toDate(value)
+  if (Number.isNaN(date.getTime())) return MISSING
+  const timeZone = typeof value === 'string' && DATE_ONLY.test(value) ? 'UTC' : options.timeZone
+  const parts = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone })
+    .formatToParts(date)
+  while (parts.length > 0 && parts[parts.length - 1]?.type === 'literal') parts.pop()
+  return parts.map((part) => part.value).join('')
+}
+
+/** A moment: date and time, e.g. "Nov 22, 2026, 14:05" / "22 нояб. 2026, 14:05". */
+export function formatDateTime(
+  value: string | Date | null | undefined,
+  locale: FormatLocale,
+  options: { timeZone?: string } = {}
+): string {
+  if (value === null || value === undefined || value === '') return MISSING
+  const date = toDate(value)
+  if (Number.isNaN(date.getTime())) return MISSING
+  const time = new Intl.DateTimeFormat(locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: options.timeZone
+  }).format(date)
+  return `${formatDate(date, locale, options)}, ${time}`
+}
+
+/** The same helpers bound to one locale, for templates: `fmt.percent(rate)`. */
+export function createFormatter(locale: FormatLocale) {
+  return {
+    locale,
+    number: (value: number | null | undefined, options?: Parameters<typeof formatNumber>[2]) =>
+      formatNumber(value, locale, options),
+    integer: (value: number | null | undefined) => formatInteger(value, locale),
+    percent: (value: number | null | undefined, options?: Parameters<typeof formatPercent>[2]) =>
+      formatPercent(value, locale, options),
+    points: (value: number | null | undefined, digits?: number) => formatPoints(value, locale, digits),
+    pValue: (value: number | null | undefined) => formatPValue(value, locale),
+    date: (value: string | Date | null | undefined) => formatDate(value, locale),
+    dateTime: (value: string | Date | null | undefined) => formatDateTime(value, locale),
+    interval: formatInterval
+  }
+}
+
+export type Formatter = ReturnType<typeof createFormatter>
