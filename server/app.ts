@@ -7,7 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv, Deps } from './context.ts'
 import { ApiError } from './errors.ts'
 import { apiErrorFromDatabase } from './lib/database-errors.ts'
-import { validationHook } from './lib/validation.ts'
+import { checkBodyEncoding, validationHook } from './lib/validation.ts'
 import { identify } from './auth/middleware.ts'
 import { authRoutes } from './routes/auth.ts'
 import { workspaceRoutes } from './routes/workspace.ts'
@@ -45,6 +45,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     maxSize: JSON_BODY_LIMIT,
     onError: () => { throw new ApiError(413, 'payload_too_large', `The body is larger than ${JSON_BODY_LIMIT / 1024 / 1024} MB`) },
   }))
+  app.use('/api/*', checkBodyEncoding)
   app.use('/api/*', identify)
 
   app.onError((err, c) => {

@@ -1,4 +1,5 @@
 import type { Hook } from '@hono/zod-openapi'
+import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../context.ts'
 import { ApiError } from '../errors.ts'
 
@@ -12,3 +13,29 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
   }))
   throw new ApiError(400, 'invalid_input', `Invalid ${target === 'json' ? 'body' : target}: ${details[0]?.path} ${details[0]?.message}`, details)
 }
+
+const BODY_TYPES = /^(application\/json|text\/csv|text\/plain|multipart\/form-data)\b/i
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Bodies must be JSON or CSV, in valid UTF-8: a byte sequence that is not UTF-8 would otherwise be
+ * decoded into replacement characters and stored altered. Hono caches the bytes read here, so the
+ * validators after it parse the same body without reading it again.
+ */
+export const checkBodyEncoding = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next()
+  const length = c.req.header('content-length')
+  const type = c.req.header('content-type') ?? ''
+  if (length === '0' || (!type && !length && !c.req.raw.body)) return next()
+  if (!BODY_TYPES.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json (or text/csv where a route takes CSV)')
+  }
+  if (!type.startsWith('multipart/')) {
+    try {
+      utf8.decode(await c.req.arrayBuffer())
+    } catch {
+      throw new ApiError(400, 'malformed_json', 'The body is not valid UTF-8')
+    }
+  }
+  await next()
+})

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { BarrierRow, RecommendationRow } from '../../db/tables/index.ts'
-import { Id, ListQuery, requiredText, text } from './common.ts'
+import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
 import { ChannelEnum } from './journey.ts'
 
 export const BarrierKind = z.enum(['goal_clash', 'missing_information', 'process_friction', 'expectation_gap', 'trust', 'other'])
@@ -8,9 +8,7 @@ export const EvidenceSource = z.enum(['interview', 'nps_survey', 'csi_survey', '
 export const Severity = z.enum(['low', 'medium', 'high', 'critical'])
 export const BarrierStatus = z.enum(['open', 'testing', 'addressed'])
 
-export const CreateBarrier = z
-  .object({
-    stageId: Id,
+const barrierFields = {
     title: requiredText(200),
     description: text(4000).default(''),
     kind: BarrierKind,
@@ -18,14 +16,12 @@ export const CreateBarrier = z
     evidenceQuotes: z.array(requiredText(2000)).max(50).default([]),
     shareAffected: z.number().min(0).max(1).nullable().default(null).describe('Share of the segment\'s customers it hits, 0–1'),
     severity: Severity,
-  })
-  .strict()
-  .openapi('CreateBarrier')
-export const UpdateBarrier = CreateBarrier.omit({ stageId: true })
-  .extend({ status: BarrierStatus.describe('Set by tests and decisions; an editor may reopen or close by hand') })
-  .partial()
-  .strict()
-  .openapi('UpdateBarrier')
+}
+export const CreateBarrier = z.object({ stageId: Id, ...barrierFields }).strict().openapi('CreateBarrier')
+export const UpdateBarrier = patchOf({
+  ...barrierFields,
+  status: BarrierStatus.describe('Set by tests and decisions; an editor may reopen or close by hand'),
+}).openapi('UpdateBarrier')
 export const BarrierQuery = ListQuery.extend({ stage: Id.optional(), status: BarrierStatus.optional(), journey: Id.optional() })
 
 export const BarrierLinks = z.object({
@@ -48,16 +44,13 @@ export const toBarrier = (r: BarrierRow, links: BarrierLinksT): z.infer<typeof B
   createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), links,
 })
 
-export const CreateRecommendation = z
-  .object({
-    stageId: Id,
+const recommendationFields = {
     barrierId: Id.nullable().default(null).describe('The barrier it removes; none when it improves a stage without one'),
     text: requiredText(4000),
     channel: ChannelEnum.nullable().default(null),
-  })
-  .strict()
-  .openapi('CreateRecommendation')
-export const UpdateRecommendation = CreateRecommendation.omit({ stageId: true }).partial().strict().openapi('UpdateRecommendation')
+}
+export const CreateRecommendation = z.object({ stageId: Id, ...recommendationFields }).strict().openapi('CreateRecommendation')
+export const UpdateRecommendation = patchOf(recommendationFields).openapi('UpdateRecommendation')
 export const RecommendationQuery = ListQuery.extend({ stage: Id.optional(), barrier: Id.optional() })
 export const Recommendation = z
   .object({

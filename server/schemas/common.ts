@@ -30,3 +30,18 @@ export function page<T extends z.ZodTypeAny>(item: T, name: string) {
 }
 
 export const Timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-22T10:00:00.000Z' })
+
+type Unwrapped<T> = T extends z.ZodDefault<infer I> ? I : T
+
+/**
+ * The PATCH form of a create schema's fields: every field optional and without its default, so
+ * a field the request leaves out stays as it is (zod's `.partial()` would still fill defaults in).
+ */
+export function patchOf<T extends z.ZodRawShape>(shape: T) {
+  const out: Record<string, z.ZodType> = {}
+  for (const [key, field] of Object.entries(shape)) {
+    const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)
+    out[key] = inner.optional()
+  }
+  return z.object(out as { [K in keyof T]: z.ZodOptional<Unwrapped<T[K]>> }).strict()
+}

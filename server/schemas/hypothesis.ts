@@ -1,12 +1,11 @@
 import { z } from '@hono/zod-openapi'
 import type { HypothesisRow } from '../../db/tables/index.ts'
-import { Id, ListQuery, requiredText, text } from './common.ts'
+import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
 
 export const HypothesisStatus = z.enum(['draft', 'ready', 'testing', 'validated', 'refuted', 'inconclusive'])
 const Ice = z.number().int().min(1).max(10)
 
 const fields = {
-  recommendationId: Id,
   change: requiredText(2000).describe('If we change …'),
   expectedOutcome: requiredText(2000).describe('… then … (the metric and segment that should move)'),
   rationale: text(4000).default('').describe('… because …'),
@@ -23,9 +22,8 @@ const liftWithinRange = (h: { baselineRate?: number | null; expectedLift?: numbe
   h.baselineRate == null || h.expectedLift == null || (h.baselineRate + h.expectedLift > 0 && h.baselineRate + h.expectedLift < 1)
 const liftMessage = { message: 'baseline plus lift must stay between 0 and 1', path: ['expectedLift'] }
 
-export const CreateHypothesis = z.object(fields).strict().refine(liftWithinRange, liftMessage).openapi('CreateHypothesis')
-export const UpdateHypothesis = z.object(fields).omit({ recommendationId: true }).partial().strict()
-  .refine(liftWithinRange, liftMessage).openapi('UpdateHypothesis')
+export const CreateHypothesis = z.object({ recommendationId: Id, ...fields }).strict().refine(liftWithinRange, liftMessage).openapi('CreateHypothesis')
+export const UpdateHypothesis = patchOf(fields).refine(liftWithinRange, liftMessage).openapi('UpdateHypothesis')
 export const HypothesisQuery = ListQuery.extend({
   status: HypothesisStatus.optional(),
   owner: Id.optional(),

@@ -1,22 +1,20 @@
 import { z } from '@hono/zod-openapi'
 import type { JourneyRow, SegmentRow, StageRow, TouchpointRow } from '../../db/tables/index.ts'
-import { Id, requiredText, text } from './common.ts'
+import { Id, patchOf, requiredText, text } from './common.ts'
 
 export const CHANNELS = ['email', 'sms', 'call', 'website', 'forum', 'outdoor', 'messenger', 'personal_account', 'showroom', 'other'] as const
 export const ChannelEnum = z.enum(CHANNELS)
 
-export const CreateSegment = z
-  .object({
+const segmentFields = {
     name: requiredText(200),
     description: text(4000).default(''),
     portrait: z.record(z.string().max(100), text(1000)).refine((p) => Object.keys(p).length <= 30, 'at most 30 fields').default({})
       .describe('Free-form portrait: age, city, income, interests, media, brand habits'),
     yearlyDeals: z.number().int().min(0).max(1e9).nullable().default(null).describe('Deals a year in this segment, for the expected impact'),
     valuePerConversion: z.number().min(0).max(1e12).nullable().default(null).describe('Value of one conversion, for the expected impact'),
-  })
-  .strict()
-  .openapi('CreateSegment')
-export const UpdateSegment = CreateSegment.partial().strict().openapi('UpdateSegment')
+}
+export const CreateSegment = z.object(segmentFields).strict().openapi('CreateSegment')
+export const UpdateSegment = patchOf(segmentFields).openapi('UpdateSegment')
 export const Segment = z
   .object({
     id: z.number(), name: z.string(), description: z.string(), portrait: z.record(z.string(), z.string()),
@@ -29,11 +27,9 @@ export const toSegment = (r: SegmentRow): z.infer<typeof Segment> => ({
   valuePerConversion: r.value_per_conversion, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 })
 
-export const CreateJourney = z
-  .object({ segmentId: Id, name: requiredText(200), description: text(4000).default('') })
-  .strict()
-  .openapi('CreateJourney')
-export const UpdateJourney = CreateJourney.omit({ segmentId: true }).partial().strict().openapi('UpdateJourney')
+const journeyFields = { name: requiredText(200), description: text(4000).default('') }
+export const CreateJourney = z.object({ segmentId: Id, ...journeyFields }).strict().openapi('CreateJourney')
+export const UpdateJourney = patchOf(journeyFields).openapi('UpdateJourney')
 export const Journey = z
   .object({ id: z.number(), segmentId: z.number(), name: z.string(), description: z.string(), createdAt: z.string(), updatedAt: z.string() })
   .openapi('Journey')
@@ -58,11 +54,7 @@ export const CreateStage = z
   })
   .strict()
   .openapi('CreateStage')
-export const UpdateStage = z
-  .object({ position: z.number().int().min(0).max(1000), ...stageFields })
-  .partial()
-  .strict()
-  .openapi('UpdateStage')
+export const UpdateStage = patchOf({ position: z.number().int().min(0).max(1000), ...stageFields }).openapi('UpdateStage')
 export const Stage = z
   .object({
     id: z.number(), journeyId: z.number(), position: z.number(), name: z.string(), customerGoals: z.string(),
@@ -75,11 +67,9 @@ export const toStage = (r: StageRow): z.infer<typeof Stage> => ({
   externalExperience: r.external_experience,
 })
 
-export const CreateTouchpoint = z
-  .object({ stageId: Id, channel: ChannelEnum, description: requiredText(2000) })
-  .strict()
-  .openapi('CreateTouchpoint')
-export const UpdateTouchpoint = CreateTouchpoint.omit({ stageId: true }).partial().strict().openapi('UpdateTouchpoint')
+const touchpointFields = { channel: ChannelEnum, description: requiredText(2000) }
+export const CreateTouchpoint = z.object({ stageId: Id, ...touchpointFields }).strict().openapi('CreateTouchpoint')
+export const UpdateTouchpoint = patchOf(touchpointFields).openapi('UpdateTouchpoint')
 export const Touchpoint = z
   .object({ id: z.number(), stageId: z.number(), channel: ChannelEnum, description: z.string() })
   .openapi('Touchpoint')

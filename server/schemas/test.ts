@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { DecisionRow, TestPlan as TestPlanT, TestRow } from '../../db/tables/index.ts'
-import { Id, ListQuery, requiredText, text } from './common.ts'
+import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
 
 export const TestStatus = z.enum(['draft', 'running', 'paused', 'completed', 'decided'])
 export const Alternative = z.enum(['two-sided', 'greater'])
@@ -30,7 +30,7 @@ export const CreateTest = z
 export const UpdateTest = z
   .object({
     name: requiredText(200).optional(),
-    plan: z.object(planFields).partial().strict().refine(durationsOrdered, durationMessage).optional(),
+    plan: patchOf(planFields).refine(durationsOrdered, durationMessage).optional(),
     amendmentReason: text(2000).pipe(z.string().min(1)).optional()
       .describe('Required to change the plan of a started test: the change is then recorded as an amendment'),
   })

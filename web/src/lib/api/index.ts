@@ -35,7 +35,7 @@ import type {
 
 export { ApiError, type ApiErrorDetail } from './api-error'
 export { onUnauthorized } from './client'
-export type * from './types'
+export * from './types'
 
 export interface ListOptions {
   limit?: number
