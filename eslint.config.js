@@ -20,6 +20,11 @@ export default defineConfig(
     }
   },
   {
+    // Migrations take Kysely<any> on purpose: they must not depend on today's table types.
+    files: ['db/migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' }
+  },
+  {
     files: ['web/**/*.ts', 'web/**/*.js', 'web/**/*.svelte', 'web/**/*.svelte.ts'],
     languageOptions: {
       globals: { ...globals.browser }

@@ -1,10 +1,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as m0001 from './migrations/0001_create_pipeline.ts'
+import * as m0002 from './migrations/0002_experiment_engine.ts'
 
 // Migrations are listed here rather than read from the folder at run time, so the same list
 // runs under tsx, vitest and any bundler. Files are frozen once landed; add, never edit.
 const migrations: Record<string, Migration> = {
   '0001_create_pipeline': m0001,
+  '0002_experiment_engine': m0002,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

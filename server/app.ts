@@ -14,6 +14,8 @@ import { workspaceRoutes } from './routes/workspace.ts'
 import { docsPage } from './routes/docs.ts'
 
 export const JSON_BODY_LIMIT = 10 * 1024 * 1024
+/** CSV uploads of deals (a million rows is about 60 MB) get a larger limit than JSON. */
+export const CSV_BODY_LIMIT = 256 * 1024 * 1024
 
 export interface AppOptions {
   /** Logs each request's method, path, status and time. */
@@ -41,10 +43,13 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     }
   })
   app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'same-origin' }))
-  app.use('/api/*', bodyLimit({
-    maxSize: JSON_BODY_LIMIT,
-    onError: () => { throw new ApiError(413, 'payload_too_large', `The body is larger than ${JSON_BODY_LIMIT / 1024 / 1024} MB`) },
-  }))
+  const limit = (maxSize: number) => bodyLimit({
+    maxSize,
+    onError: () => { throw new ApiError(413, 'payload_too_large', `The body is larger than ${maxSize / 1024 / 1024} MB`) },
+  })
+  const jsonLimit = limit(JSON_BODY_LIMIT)
+  const csvLimit = limit(CSV_BODY_LIMIT)
+  app.use('/api/*', (c, next) => (c.req.header('content-type')?.startsWith('text/csv') ? csvLimit(c, next) : jsonLimit(c, next)))
   app.use('/api/*', checkBodyEncoding)
   app.use('/api/*', identify)
 

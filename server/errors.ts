@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'wrong_state'
   | 'test_plan_frozen'
   | 'unknown_reference'
+  | 'rows_refused'
   | 'pipeline_rule'
   | 'payload_too_large'
   | 'database_unavailable'
@@ -21,6 +22,9 @@ export type ErrorCode =
 export interface ErrorDetail {
   path: string
   message: string
+  /** For refused rows of a batch: the row (1-based; for CSV, the line in the file) and its field. */
+  row?: number
+  field?: string
 }
 
 /** Thrown by services and middleware; `app.onError` turns it into `{error: {code, message, details}}`. */

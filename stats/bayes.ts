@@ -1,6 +1,7 @@
 import { assertPositive } from './errors.ts';
 import { assertCounts } from './counts.ts';
 import { betaDensity, betaTails } from './distributions/beta.ts';
+import { logGamma } from './distributions/log-gamma.ts';
 import type { ArmCounts } from './types.ts';
 
 export interface Prior {
@@ -24,9 +25,10 @@ export interface BetaBinomialResult {
  *
  * Definition: P(p_t > p_c) = ∫ f_c(u)·(1 − F_t(u)) du; expected losses by size-biasing,
  * E[(p_c − p_t)⁺] = E[p_c]·P(p′_c > p_t) − E[p_t]·P(p_c > p′_t) with p′ ~ Beta(a + 1, b).
- * Each probability is a one-dimensional integral over the posterior mass only (±40 posterior
+ * With integer parameters up to 2e4 and sums up to 5000 terms, each probability is Evan Miller's
+ * closed-form sum (below). Otherwise each probability is a one-dimensional integral over the posterior mass only (±40 posterior
  * standard deviations, where the integrand is above e⁻⁸⁰⁰ of its peak), by adaptive Gauss-Kronrod
- * (7–15) to 1e-13 relative; the smaller of P and 1 − P is integrated, so tiny probabilities keep
+ * (7–15), each leaf to 1e-14 of the whole; the smaller of P and 1 − P is integrated, so tiny probabilities keep
  * their relative precision. A fixed grid over [0, 1] would miss a posterior of width 3e-5 at 10⁶
  * deals.
  * Reference: Evan Miller's closed form for integer parameters,
@@ -55,10 +57,38 @@ export function betaBinomial(counts: ArmCounts, prior: Prior = { alpha: 1, beta:
 
 /** P(X > Y) for independent X ~ Beta(a1, b1), Y ~ Beta(a2, b2). */
 export function probabilityGreater(a1: number, b1: number, a2: number, b2: number): number {
+  if (closedFormApplies(a1, b1, a2, b2)) {
+    const direct = millerSum(a1, b1, a2, b2);
+    return direct <= 0.5 ? direct : 1 - millerSum(a2, b2, a1, b1);
+  }
   const sameDirection = probabilityAbove(a1, b1, a2, b2);
   if (sameDirection <= 0.5) return sameDirection;
   // 1 − P(X > Y) = P(Y > X): integrate the small side for relative precision.
   return 1 - probabilityAbove(a2, b2, a1, b1);
+}
+
+/**
+ * Evan Miller's sum for integer a1: P(X > Y) = Σ_{i<a1} B(a2+i, b1+b2)/((b1+i)·B(1+i, b1)·B(a2, b2)),
+ * its terms by the exact ratio (a2+i)(b1+i)/((a2+b2+b1+i)(1+i)) from the first,
+ * B(a2, b1+b2)/B(a2, b2). With parameters up to 2e4 the log-gammas keep 1e-12 relative (at 1e5 the losses, a difference
+ * of two such sums, measured 3e-9).
+ */
+function millerSum(a1: number, b1: number, a2: number, b2: number): number {
+  let term = Math.exp(logGamma(b1 + b2) + logGamma(a2 + b2) - logGamma(a2 + b1 + b2) - logGamma(b2));
+  let sum = 0;
+  for (let i = 0; i < a1; i++) {
+    sum += term;
+    term *= ((a2 + i) * (b1 + i)) / ((a2 + b2 + b1 + i) * (1 + i));
+  }
+  return Math.min(1, sum);
+}
+
+/** Integer parameters, short sums (≤ 5000 terms either way) and log-gammas of moderate arguments. */
+function closedFormApplies(...parameters: number[]): boolean {
+  const [a1, , a2] = parameters as [number, number, number, number];
+  return (
+    parameters.every((p) => Number.isInteger(p) && p <= 2e4) && a1 <= 5000 && a2 <= 5000
+  );
 }
 
 /** ∫ f_Y(u)·P(X > u) du over the union of both posteriors' mass. */
@@ -74,10 +104,12 @@ function probabilityAbove(a1: number, b1: number, a2: number, b2: number): numbe
   points.add(0);
   points.add(1);
   const breaks = [...points].sort((x, y) => x - y);
-  let total = 0;
-  for (let i = 0; i + 1 < breaks.length; i++) {
-    if (breaks[i + 1]! > breaks[i]!) total += adaptiveKronrod(integrand, breaks[i]!, breaks[i + 1]!, 1e-13, 30);
-  }
+  const pieces: [number, number][] = [];
+  for (let i = 0; i + 1 < breaks.length; i++) if (breaks[i + 1]! > breaks[i]!) pieces.push([breaks[i]!, breaks[i + 1]!]);
+  // A first pass sets the absolute tolerance: 1e-14 of the whole integral per piece.
+  const rough = pieces.reduce((sum, [a, b]) => sum + kronrod(integrand, a, b).value, 0);
+  const tolerance = Math.max(rough * 1e-14, 1e-320);
+  const total = pieces.reduce((sum, [a, b]) => sum + adaptiveKronrod(integrand, a, b, tolerance, 24), 0);
   return Math.min(1, total);
 }
 
@@ -101,9 +133,9 @@ function kronrod(f: (u: number) => number, a: number, b: number): { value: numbe
   return { value: kronrodSum * half, error: Math.abs((kronrodSum - gaussSum) * half) };
 }
 
-function adaptiveKronrod(f: (u: number) => number, a: number, b: number, relative: number, depth: number): number {
+function adaptiveKronrod(f: (u: number) => number, a: number, b: number, tolerance: number, depth: number): number {
   const whole = kronrod(f, a, b);
-  if (whole.error <= relative * Math.abs(whole.value) || whole.error < 1e-300 || depth === 0) return whole.value;
+  if (whole.error <= tolerance || depth === 0) return whole.value;
   const middle = (a + b) / 2;
-  return adaptiveKronrod(f, a, middle, relative, depth - 1) + adaptiveKronrod(f, middle, b, relative, depth - 1);
+  return adaptiveKronrod(f, a, middle, tolerance, depth - 1) + adaptiveKronrod(f, middle, b, tolerance, depth - 1);
 }

@@ -67,6 +67,8 @@ export interface TestsTable {
   started_at: Date | null
   completed_at: Date | null
   completion_reason: CompletionReason | null
+  /** Deals received after this moment (the completion) are late: kept, left out of the analysis. */
+  late_after: Date | null
   created_by: number | null
   created_at: CreatedAt
   updated_at: UpdatedAt
@@ -112,3 +114,62 @@ export interface DecisionsTable {
 export type HypothesisRow = Selectable<HypothesesTable>
 export type TestRow = Selectable<TestsTable>
 export type DecisionRow = Selectable<DecisionsTable>
+
+/** Per-arm sums kept in the same transaction as the deals; `late_deals` are outside the totals. */
+export interface ArmTotalsTable {
+  test_id: number
+  group: Group
+  deals: number
+  conversions: number
+  revenue_n: number
+  revenue_sum: number
+  revenue_sum_squares: number
+  late_deals: number
+  first_closed_at: Date | null
+  last_closed_at: Date | null
+}
+
+/** Per-arm sums of one day (UTC) of closing, for the cumulative charts, kept like arm_totals. */
+export interface ArmDailyTotalsTable {
+  test_id: number
+  group: Group
+  day: string
+  deals: number
+  conversions: number
+  revenue_n: number
+  revenue_sum: number
+}
+
+/** The current permuted block of one stratum of a test, and how far into it assignment is. */
+export interface AssignmentBlocksTable {
+  test_id: number
+  stratum: string
+  block: Group[]
+  next_index: number
+  blocks_used: number
+}
+
+export interface NotificationsTable {
+  id: Generated<number>
+  workspace_id: number
+  test_id: number | null
+  kind: 'test_completed'
+  payload: unknown
+  created_at: Generated<Date>
+  read_at: Date | null
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>
+  workspace_id: number
+  event: string
+  url: string
+  payload: unknown
+  status: Generated<'pending' | 'delivered' | 'failed'>
+  attempts: Generated<number>
+  next_attempt_at: Generated<Date>
+  last_status: number | null
+  last_error: string | null
+  delivered_at: Date | null
+  created_at: Generated<Date>
+}

@@ -1,5 +1,5 @@
 import type { AuditLogTable, CommentsTable } from './audit.ts'
-import type { AssignmentsTable, DealsTable, DecisionsTable, HypothesesTable, TestsTable } from './experiment.ts'
+import type { ArmDailyTotalsTable, ArmTotalsTable, AssignmentBlocksTable, AssignmentsTable, DealsTable, DecisionsTable, HypothesesTable, NotificationsTable, TestsTable, WebhookDeliveriesTable } from './experiment.ts'
 import type { BarriersTable, JourneysTable, RecommendationsTable, SegmentsTable, StagesTable, TouchpointsTable } from './journey.ts'
 import type { ApiKeysTable, MembershipsTable, SessionsTable, UsersTable, WorkspacesTable } from './workspace.ts'
 
@@ -27,4 +27,9 @@ export interface DB {
   decisions: DecisionsTable
   comments: CommentsTable
   audit_log: AuditLogTable
+  arm_totals: ArmTotalsTable
+  arm_daily_totals: ArmDailyTotalsTable
+  assignment_blocks: AssignmentBlocksTable
+  notifications: NotificationsTable
+  webhook_deliveries: WebhookDeliveriesTable
 }

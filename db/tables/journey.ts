@@ -17,6 +17,7 @@ export interface SegmentsTable {
   portrait: Generated<Record<string, string>>
   yearly_deals: number | null
   value_per_conversion: number | null
+  deals_per_week: number | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }

@@ -27,7 +27,7 @@ const sqlState = async (promise: Promise<unknown>) => {
 describe('the schema itself refuses what the API would', () => {
   it('applies every migration and records it', async () => {
     const rows = await ctx.db.selectFrom('kysely_migration' as never).select('name' as never).execute()
-    expect(rows.map((r) => (r as { name: string }).name)).toEqual(['0001_create_pipeline'])
+    expect(rows.map((r) => (r as { name: string }).name)).toEqual(['0001_create_pipeline', '0002_experiment_engine'])
   })
 
   it('refuses a second assignment of the same customer to the same test', async () => {

@@ -37,10 +37,12 @@ export async function request<T>(
     response = await fetch(buildUrl(path, options.query), {
       method,
       credentials: 'same-origin',
-      headers:
-        options.body === undefined
-          ? { accept: 'application/json' }
-          : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        // The interface language, so the server may answer in it.
+        'accept-language': document.documentElement.lang || 'en',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' })
+      },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal
     })

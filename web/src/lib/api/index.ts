@@ -2,6 +2,7 @@ import { request, type Query } from './client'
 import type {
   Barrier,
   CreateBarrier,
+  CreateDecision,
   CreateHypothesis,
   CreateRecommendation,
   CreateStage,
@@ -88,8 +89,7 @@ function workspace(slug: string) {
     tests: {
       list: () => listAll<Test>(`${base}/tests`),
       get: (id: Id) => request<Test>('GET', `${base}/tests/${id}`),
-      decide: (id: Id, body: { verdict: Decision['verdict']; rationale: string }) =>
-        request<Decision>('POST', `${base}/tests/${id}/decision`, { body })
+      decide: (id: Id, body: CreateDecision) => request<Decision>('POST', `${base}/tests/${id}/decision`, { body })
     }
   }
 }

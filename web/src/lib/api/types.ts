@@ -28,6 +28,7 @@ import type {
 } from '../../../../server/schemas/journey.ts'
 import type {
   Alternative as AlternativeSchema,
+  CreateDecision as CreateDecisionSchema,
   Decision as DecisionSchema,
   Test as TestSchema,
   TestStatus as TestStatusSchema,
@@ -127,6 +128,7 @@ export type CreateHypothesis = z.input<typeof CreateHypothesisSchema>
 export type UpdateHypothesis = z.input<typeof UpdateHypothesisSchema>
 export type Test = z.infer<typeof TestSchema>
 export type Decision = z.infer<typeof DecisionSchema>
+export type CreateDecision = z.input<typeof CreateDecisionSchema>
 
 /** The text fields of a stage, one row each on the map. */
 export const STAGE_TEXT_FIELDS = [

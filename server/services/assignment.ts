@@ -1,0 +1,161 @@
+import { createHash, randomInt } from 'node:crypto'
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { DB, Group, TestRow } from '../../db/tables/index.ts'
+import type { Scope } from '../context.ts'
+import { ApiError, wrongState } from '../errors.ts'
+import { getOwned } from './records.ts'
+
+export interface CustomerInput {
+  customerKey: string
+  stratum?: string | null | undefined
+}
+
+export interface Assignment {
+  customerKey: string
+  group: Group
+  stratum: string | null
+  assignedAt: string
+  created: boolean
+}
+
+const NO_STRATUM = ''
+
+/**
+ * The hash method: SHA-256 of "<test salt>:<customer key>", its first 48 bits read as a uniform
+ * number in [0, 1), control below the control share. The same customer always lands in the same
+ * group, with no state to share between servers.
+ */
+export function hashGroup(salt: string, customerKey: string, controlShare: number): Group {
+  const digest = createHash('sha256').update(`${salt}:${customerKey}`).digest()
+  return digest.readUIntBE(0, 6) / 2 ** 48 < controlShare ? 'control' : 'treatment'
+}
+
+/**
+ * One permuted block: round(blockSize × controlShare) control places and the rest treatment, in
+ * random order (Fisher–Yates with a cryptographic source). Within a stratum the split is exact at
+ * the end of every block, which is what small tests need.
+ */
+export function permutedBlock(blockSize: number, controlShare: number): Group[] {
+  const controls = Math.min(blockSize - 1, Math.max(1, Math.round(blockSize * controlShare)))
+  const block: Group[] = [...Array<Group>(controls).fill('control'), ...Array<Group>(blockSize - controls).fill('treatment')]
+  for (let i = block.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1)
+    ;[block[i], block[j]] = [block[j]!, block[i]!]
+  }
+  return block
+}
+
+async function runningTest(db: Kysely<DB> | Transaction<DB>, scope: Scope, testId: number) {
+  const test = await getOwned(db, 'tests', scope.workspaceId, testId)
+  if (test.status !== 'running') throw wrongState(`Only a running test assigns customers; this one is ${test.status}`)
+  return test
+}
+
+/**
+ * Draws groups for a stratified test. Each stratum's block row is locked first (in a fixed order,
+ * so concurrent batches never deadlock), and only then is it checked who is already assigned: a
+ * customer assigned by a concurrent call meanwhile does not use up a place in the block.
+ */
+async function drawFromBlocks(trx: Transaction<DB>, test: TestRow, customers: CustomerInput[]): Promise<Map<string, Group>> {
+  const strata = [...new Set(customers.map((c) => c.stratum ?? NO_STRATUM))].sort()
+  const states = new Map<string, { block: Group[]; next: number; used: number }>()
+  for (const stratum of strata) {
+    await trx.insertInto('assignment_blocks')
+      .values({ test_id: test.id, stratum, block: permutedBlock(test.block_size, test.control_share), next_index: 0, blocks_used: 1 })
+      .onConflict((oc) => oc.columns(['test_id', 'stratum']).doNothing()).execute()
+    const state = await trx.selectFrom('assignment_blocks').selectAll()
+      .where('test_id', '=', test.id).where('stratum', '=', stratum).forUpdate().executeTakeFirstOrThrow()
+    states.set(stratum, { block: state.block, next: state.next_index, used: state.blocks_used })
+  }
+  const assigned = await trx.selectFrom('assignments').select('customer_key')
+    .where('test_id', '=', test.id).where('customer_key', 'in', customers.map((c) => c.customerKey)).execute()
+  const known = new Set(assigned.map((r) => r.customer_key))
+  const groups = new Map<string, Group>()
+  for (const c of customers) {
+    if (known.has(c.customerKey)) continue
+    const state = states.get(c.stratum ?? NO_STRATUM)!
+    if (state.next >= state.block.length) {
+      state.block = permutedBlock(test.block_size, test.control_share)
+      state.next = 0
+      state.used++
+    }
+    groups.set(c.customerKey, state.block[state.next++]!)
+  }
+  for (const [stratum, state] of states) {
+    await trx.updateTable('assignment_blocks').set({ block: state.block, next_index: state.next, blocks_used: state.used })
+      .where('test_id', '=', test.id).where('stratum', '=', stratum).execute()
+  }
+  return groups
+}
+
+/**
+ * Assigns customers to control or treatment, idempotently: a customer assigned before keeps the
+ * group (and `created: false`); concurrent calls for one customer get one row and one answer,
+ * because the insert skips on the unique (test, customer) and everyone reads that one row back.
+ */
+export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: number, customers: CustomerInput[]): Promise<Assignment[]> {
+  const seen = new Set<string>()
+  const duplicates = customers.flatMap((c, row) => (seen.has(c.customerKey) ? [{ path: `customers.${row}.customerKey`, message: 'repeated in this request' }] : (seen.add(c.customerKey), [])))
+  if (duplicates.length) throw new ApiError(400, 'invalid_input', 'A customer appears more than once in the list', duplicates)
+  return db.transaction().execute(async (trx) => {
+    const test = await runningTest(trx, scope, testId)
+    const keys = customers.map((c) => c.customerKey)
+    const existing = await trx.selectFrom('assignments').select('customer_key').where('test_id', '=', testId).where('customer_key', 'in', keys).execute()
+    const known = new Set(existing.map((r) => r.customer_key))
+    let fresh = customers.filter((c) => !known.has(c.customerKey))
+    let groups: Map<string, Group>
+    if (test.assignment_method === 'stratified_blocks' && fresh.length) {
+      groups = await drawFromBlocks(trx, test, fresh)
+      fresh = fresh.filter((c) => groups.has(c.customerKey))
+    } else {
+      groups = new Map(fresh.map((c) => [c.customerKey, hashGroup(test.salt, c.customerKey, test.control_share)]))
+    }
+    let created = new Set<string>()
+    if (fresh.length) {
+      const inserted = await sql<{ customer_key: string }>`
+        insert into assignments (test_id, customer_key, "group", stratum)
+        select ${testId}, k, g, nullif(s, '')
+        from unnest(${sql.val(fresh.map((c) => c.customerKey))}::text[], ${sql.val(fresh.map((c) => groups.get(c.customerKey)!))}::text[], ${sql.val(fresh.map((c) => c.stratum ?? ''))}::text[]) as t(k, g, s)
+        on conflict (test_id, customer_key) do nothing
+        returning customer_key`.execute(trx)
+      created = new Set(inserted.rows.map((r) => r.customer_key))
+    }
+    const rows = await trx.selectFrom('assignments').select(['customer_key', 'group', 'stratum', 'assigned_at'])
+      .where('test_id', '=', testId).where('customer_key', 'in', keys).execute()
+    const byKey = new Map(rows.map((r) => [r.customer_key, r]))
+    return customers.map((c) => {
+      const r = byKey.get(c.customerKey)!
+      return { customerKey: r.customer_key, group: r.group, stratum: r.stratum, assignedAt: r.assigned_at.toISOString(), created: created.has(c.customerKey) }
+    })
+  })
+}
+
+/** The assignment file of a test, in key order, streamed in pages so a big list never sits in memory whole. */
+export async function* listAssignments(db: Kysely<DB>, scope: Scope, testId: number, pageSize = 5000) {
+  await getOwned(db, 'tests', scope.workspaceId, testId)
+  let after = 0
+  for (;;) {
+    const page = await db.selectFrom('assignments').select(['id', 'customer_key', 'group', 'stratum', 'assigned_at'])
+      .where('test_id', '=', testId).where('id', '>', after).orderBy('id').limit(pageSize).execute()
+    if (page.length === 0) return
+    yield page.map((r) => ({ customerKey: r.customer_key, group: r.group, stratum: r.stratum, assignedAt: r.assigned_at.toISOString() }))
+    after = page.at(-1)!.id
+  }
+}
+
+/** Per stratum and arm: how many customers were assigned and how many deals closed. */
+export async function balanceTable(db: Kysely<DB> | Transaction<DB>, testId: number) {
+  const rows = await db.selectFrom('assignments as a')
+    .leftJoin('deals as d', (j) => j.onRef('d.test_id', '=', 'a.test_id').onRef('d.customer_key', '=', 'a.customer_key').on('d.late', '=', false))
+    .select((eb) => ['a.stratum', 'a.group', eb.fn.count<number>('a.id').distinct().as('customers'), eb.fn.count<number>('d.id').as('deals')])
+    .where('a.test_id', '=', testId)
+    .groupBy(['a.stratum', 'a.group'])
+    .orderBy('a.stratum').execute()
+  const strata = new Map<string | null, { stratum: string | null; control: { customers: number; deals: number }; treatment: { customers: number; deals: number } }>()
+  for (const r of rows) {
+    const s = strata.get(r.stratum) ?? { stratum: r.stratum, control: { customers: 0, deals: 0 }, treatment: { customers: 0, deals: 0 } }
+    s[r.group] = { customers: Number(r.customers), deals: Number(r.deals) }
+    strata.set(r.stratum, s)
+  }
+  return [...strata.values()]
+}

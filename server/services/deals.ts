@@ -1,0 +1,277 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { DB, Group, TestRow } from '../../db/tables/index.ts'
+import type { Scope } from '../context.ts'
+import { ApiError, wrongState } from '../errors.ts'
+import { DealRow } from '../schemas/deal.ts'
+import { recordAudit } from './audit.ts'
+import { completeIfDue } from './lifecycle.ts'
+import { getOwned } from './records.ts'
+
+export interface RefusedRow {
+  row: number
+  field: string
+  reason: string
+}
+
+/** A row to ingest and its number as the sender sees it (JSON: 1-based index; CSV: line). */
+export interface NumberedRow {
+  row: number
+  value: unknown
+}
+
+interface CleanDeal {
+  row: number
+  externalId: string
+  customerKey: string
+  closedAt: Date
+  converted: boolean
+  revenue: number | null
+  attributes: Record<string, unknown>
+}
+
+interface Existing {
+  external_id: string
+  customer_key: string
+  group: Group
+  closed_at: Date
+  converted: boolean
+  revenue: number | null
+  attributes: Record<string, unknown>
+  late: boolean
+}
+
+const CLOCK_SKEW_MS = 5 * 60_000
+
+/** Checks every row on its own: shape and types first, then duplicates within the batch. */
+function parseRows(rows: NumberedRow[]): { deals: CleanDeal[]; refused: RefusedRow[] } {
+  const deals: CleanDeal[] = []
+  const refused: RefusedRow[] = []
+  const firstRow = new Map<string, number>()
+  for (const { row, value } of rows) {
+    const parsed = DealRow.safeParse(value)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0] ?? 'row')
+        refused.push({ row, field, reason: issue.message })
+      }
+      continue
+    }
+    const d = parsed.data
+    const first = firstRow.get(d.externalId)
+    if (first !== undefined) {
+      refused.push({ row, field: 'externalId', reason: `repeated in this batch (first at row ${first})` })
+      continue
+    }
+    firstRow.set(d.externalId, row)
+    deals.push({ row, externalId: d.externalId, customerKey: d.customerKey, closedAt: new Date(d.closedAt), converted: d.converted, revenue: d.revenue ?? null, attributes: d.attributes ?? {} })
+  }
+  return { deals, refused }
+}
+
+const same = (a: Existing, d: CleanDeal) =>
+  a.closed_at.getTime() === d.closedAt.getTime() && a.converted === d.converted && (a.revenue ?? null) === d.revenue &&
+  JSON.stringify(a.attributes) === JSON.stringify(d.attributes)
+
+type Delta = { deals: number; conversions: number; revenueN: number; revenueSum: number; revenueSq: number; late: number; first: number; last: number }
+const emptyDelta = (): Delta => ({ deals: 0, conversions: 0, revenueN: 0, revenueSum: 0, revenueSq: 0, late: 0, first: Infinity, last: -Infinity })
+
+function addTo(delta: Delta, d: { converted: boolean; revenue: number | null; closedAt: Date }, sign: 1 | -1) {
+  delta.deals += sign
+  delta.conversions += sign * (d.converted ? 1 : 0)
+  if (d.revenue !== null) {
+    delta.revenueN += sign
+    delta.revenueSum += sign * d.revenue
+    delta.revenueSq += sign * d.revenue * d.revenue
+  }
+  if (sign === 1) {
+    delta.first = Math.min(delta.first, d.closedAt.getTime())
+    delta.last = Math.max(delta.last, d.closedAt.getTime())
+  }
+}
+
+type DayDelta = { deals: number; conversions: number; revenueN: number; revenueSum: number }
+
+/** Per (group, UTC day) changes for arm_daily_totals. */
+function addToDay(days: Map<string, DayDelta>, group: Group, d: { converted: boolean; revenue: number | null; closedAt: Date }, sign: 1 | -1) {
+  const key = `${group}|${d.closedAt.toISOString().slice(0, 10)}`
+  const delta = days.get(key) ?? { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 }
+  delta.deals += sign
+  delta.conversions += sign * (d.converted ? 1 : 0)
+  if (d.revenue !== null) {
+    delta.revenueN += sign
+    delta.revenueSum += sign * d.revenue
+  }
+  days.set(key, delta)
+}
+
+// Totals change by deltas that may be negative (an outcome corrected from yes to no). The rows are
+// created empty first and then updated, because an upsert's proposed row must itself pass the
+// check constraints, which a negative delta would not.
+async function applyDailyTotals(trx: Transaction<DB>, testId: number, days: Map<string, DayDelta>) {
+  const entries = [...days].filter(([, d]) => d.deals !== 0 || d.conversions !== 0 || d.revenueN !== 0 || d.revenueSum !== 0)
+  if (entries.length === 0) return
+  const col = <T>(f: (k: string[], d: DayDelta) => T) => entries.map(([k, d]) => f(k.split('|'), d))
+  const groups = sql.val(col((k) => k[0]))
+  const dates = sql.val(col((k) => k[1]))
+  await sql`
+    insert into arm_daily_totals (test_id, "group", day)
+    select ${testId}, g, d from unnest(${groups}::text[], ${dates}::date[]) as u(g, d)
+    on conflict (test_id, day, "group") do nothing`.execute(trx)
+  await sql`
+    update arm_daily_totals as t set
+      deals = t.deals + u.n, conversions = t.conversions + u.c, revenue_n = t.revenue_n + u.rn, revenue_sum = t.revenue_sum + u.rs
+    from unnest(${groups}::text[], ${dates}::date[], ${sql.val(col((_, d) => d.deals))}::int[], ${sql.val(col((_, d) => d.conversions))}::int[],
+      ${sql.val(col((_, d) => d.revenueN))}::int[], ${sql.val(col((_, d) => d.revenueSum))}::float8[]) as u(g, d, n, c, rn, rs)
+    where t.test_id = ${testId} and t.day = u.d and t."group" = u.g`.execute(trx)
+}
+
+async function applyTotals(trx: Transaction<DB>, testId: number, deltas: Record<Group, Delta>) {
+  await trx.insertInto('arm_totals').values([{ test_id: testId, group: 'control' }, { test_id: testId, group: 'treatment' }] as never)
+    .onConflict((oc) => oc.columns(['test_id', 'group']).doNothing()).execute()
+  for (const group of ['control', 'treatment'] as const) {
+    const d = deltas[group]
+    const first = Number.isFinite(d.first) ? new Date(d.first) : null
+    const last = Number.isFinite(d.last) ? new Date(d.last) : null
+    await sql`
+      update arm_totals set
+        deals = deals + ${d.deals}, conversions = conversions + ${d.conversions},
+        revenue_n = revenue_n + ${d.revenueN}, revenue_sum = revenue_sum + ${d.revenueSum},
+        revenue_sum_squares = revenue_sum_squares + ${d.revenueSq}, late_deals = late_deals + ${d.late},
+        first_closed_at = least(first_closed_at, ${first}::timestamptz), last_closed_at = greatest(last_closed_at, ${last}::timestamptz)
+      where test_id = ${testId} and "group" = ${group}`.execute(trx)
+  }
+}
+
+export interface IngestOutcome {
+  received: number
+  inserted: number
+  updated: number
+  unchanged: number
+  late: number
+  refused: RefusedRow[]
+  testStatus: TestRow['status']
+}
+
+/**
+ * Records a batch of deals for a test, upserting by external id. The group of each deal comes
+ * from its customer's assignment. In strict mode one bad row refuses the batch (422, every bad row
+ * listed, nothing written); in partial mode the good rows are written and the bad ones returned.
+ * Deals arriving after the test completed are kept and flagged late, outside the primary analysis.
+ * Per-arm totals change in the same transaction, and the test completes when its target is met.
+ * Ingestion for one test is serialised by a lock on its row, so totals stay exact under
+ * concurrent, overlapping batches.
+ */
+export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, rows: NumberedRow[], mode: 'strict' | 'partial', now: Date): Promise<IngestOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const test = await getOwned(trx, 'tests', scope.workspaceId, testId)
+    if (test.status === 'draft') throw wrongState('The test has not started: deals are accepted from its start')
+    await trx.selectFrom('tests').select('id').where('id', '=', testId).forNoKeyUpdate().execute()
+
+    const { deals: parsed, refused } = parseRows(rows)
+    const keys = [...new Set(parsed.map((d) => d.customerKey))]
+    const [assigned, existingRows] = await Promise.all([
+      keys.length === 0 ? [] : trx.selectFrom('assignments').select(['customer_key', 'group'])
+        .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${sql.val(keys)}::text[])`).execute(),
+      parsed.length === 0 ? [] : trx.selectFrom('deals').select(['external_id', 'customer_key', 'group', 'closed_at', 'converted', 'revenue', 'attributes', 'late'])
+        .where('test_id', '=', testId).where(sql<boolean>`external_id = any(${sql.val(parsed.map((d) => d.externalId))}::text[])`).execute(),
+    ])
+    const groupOf = new Map(assigned.map((a) => [a.customer_key, a.group]))
+    const existing = new Map(existingRows.map((e) => [e.external_id, e as Existing]))
+    const startedAt = test.started_at!.getTime()
+    const good: (CleanDeal & { group: Group })[] = []
+    for (const d of parsed) {
+      const group = groupOf.get(d.customerKey)
+      const before = existing.get(d.externalId)
+      if (!group) refused.push({ row: d.row, field: 'customerKey', reason: 'customer never assigned to this test' })
+      else if (before && before.customer_key !== d.customerKey) refused.push({ row: d.row, field: 'customerKey', reason: `the deal was recorded for customer ${before.customer_key}` })
+      else if (d.closedAt.getTime() < startedAt) refused.push({ row: d.row, field: 'closedAt', reason: `before the test started (${test.started_at!.toISOString().slice(0, 10)})` })
+      else if (d.closedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) refused.push({ row: d.row, field: 'closedAt', reason: 'in the future' })
+      else good.push({ ...d, group })
+    }
+    refused.sort((a, b) => a.row - b.row)
+    if (refused.length && mode === 'strict') {
+      throw new ApiError(422, 'rows_refused', `${refused.length} row(s) refused; nothing was written. Fix them, or send with ?mode=partial to write the good rows`,
+        refused.map((r) => ({ path: `rows.${r.row}.${r.field}`, message: r.reason, row: r.row, field: r.field })))
+    }
+
+    const arrivesLate = test.late_after !== null && now > test.late_after
+    const deltas = { control: emptyDelta(), treatment: emptyDelta() }
+    const days = new Map<string, DayDelta>()
+    const writes: (CleanDeal & { group: Group; late: boolean })[] = []
+    const changes: { externalId: string; before: object; after: object }[] = []
+    let inserted = 0, late = 0
+    for (const d of good) {
+      const before = existing.get(d.externalId)
+      if (!before) {
+        inserted++
+        if (arrivesLate) {
+          late++
+          deltas[d.group].late++
+        } else {
+          addTo(deltas[d.group], d, 1)
+          addToDay(days, d.group, d, 1)
+        }
+        writes.push({ ...d, late: arrivesLate })
+      } else if (!same(before, d)) {
+        if (!before.late) {
+          const old = { converted: before.converted, revenue: before.revenue, closedAt: before.closed_at }
+          addTo(deltas[d.group], old, -1)
+          addTo(deltas[d.group], d, 1)
+          addToDay(days, d.group, old, -1)
+          addToDay(days, d.group, d, 1)
+        }
+        writes.push({ ...d, late: before.late })
+        changes.push({
+          externalId: d.externalId,
+          before: { closedAt: before.closed_at.toISOString(), converted: before.converted, revenue: before.revenue },
+          after: { closedAt: d.closedAt.toISOString(), converted: d.converted, revenue: d.revenue },
+        })
+      }
+    }
+
+    if (writes.length) {
+      await sql`
+        insert into deals (test_id, external_id, customer_key, "group", closed_at, converted, revenue, attributes, late)
+        select ${testId}, e, k, g, c, v, r, a::jsonb, l
+        from unnest(
+          ${sql.val(writes.map((w) => w.externalId))}::text[], ${sql.val(writes.map((w) => w.customerKey))}::text[],
+          ${sql.val(writes.map((w) => w.group))}::text[], ${sql.val(writes.map((w) => w.closedAt.toISOString()))}::timestamptz[],
+          ${sql.val(writes.map((w) => w.converted))}::boolean[], ${sql.val(writes.map((w) => w.revenue))}::numeric[],
+          ${sql.val(writes.map((w) => JSON.stringify(w.attributes)))}::text[], ${sql.val(writes.map((w) => w.late))}::boolean[]
+        ) as t(e, k, g, c, v, r, a, l)
+        on conflict (test_id, external_id) do update set
+          closed_at = excluded.closed_at, converted = excluded.converted, revenue = excluded.revenue,
+          attributes = excluded.attributes, updated_at = now()`.execute(trx)
+      await applyTotals(trx, testId, deltas)
+      await applyDailyTotals(trx, testId, days)
+    }
+    if (changes.length) {
+      await sql`
+        insert into audit_log (workspace_id, actor_user_id, actor_api_key_id, action, subject_type, subject_id, before, after, reason)
+        select ${scope.workspaceId}, ${scope.actor.userId}, ${scope.actor.apiKeyId}, 'deal.updated', 'test', ${testId}, b::jsonb, a::jsonb, 'deal ' || e
+        from unnest(${sql.val(changes.map((c) => c.externalId))}::text[], ${sql.val(changes.map((c) => JSON.stringify(c.before)))}::text[], ${sql.val(changes.map((c) => JSON.stringify(c.after)))}::text[]) as t(e, b, a)`.execute(trx)
+    }
+    const outcome = { received: rows.length, inserted, updated: changes.length, unchanged: good.length - inserted - changes.length, late, refused }
+    if (writes.length) {
+      await recordAudit(trx, { workspaceId: scope.workspaceId, actor: scope.actor, action: 'deals.ingested', subjectType: 'test', subjectId: testId, after: { ...outcome, refused: refused.length, mode } })
+    }
+    const status = await completeIfDue(trx, scope, testId, now)
+    return { ...outcome, testStatus: status }
+  })
+}
+
+/** A test's deals, in id order, streamed in pages. */
+export async function* listDeals(db: Kysely<DB>, scope: Scope, testId: number, pageSize = 5000) {
+  await getOwned(db, 'tests', scope.workspaceId, testId)
+  let after = 0
+  for (;;) {
+    const page = await db.selectFrom('deals').select(['id', 'external_id', 'customer_key', 'group', 'closed_at', 'converted', 'revenue', 'attributes', 'late', 'updated_at'])
+      .where('test_id', '=', testId).where('id', '>', after).orderBy('id').limit(pageSize).execute()
+    if (page.length === 0) return
+    yield page.map((d) => ({
+      externalId: d.external_id, customerKey: d.customer_key, group: d.group, closedAt: d.closed_at.toISOString(), converted: d.converted,
+      revenue: d.revenue, attributes: d.attributes, late: d.late, updatedAt: d.updated_at.toISOString(),
+    }))
+    after = page.at(-1)!.id
+  }
+}
