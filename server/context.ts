@@ -6,6 +6,8 @@ export interface Deps {
   /** The time of day; tests pass a fixed clock. */
   clock: () => Date
   sessionTtlHours: number
+  /** Sends pending webhooks soon; called after a change that may have queued one. */
+  webhooks?: { kick(): void }
 }
 
 export type Auth =

@@ -5,6 +5,8 @@ import { openDatabase } from '../db/connection.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts'
 import { createApp } from './app.ts'
+import { sweepTests } from './services/lifecycle.ts'
+import { createWebhookDispatcher } from './services/webhooks.ts'
 import { readConfig } from './config.ts'
 import { serveWeb, webBuildIsStale } from './web.ts'
 
@@ -36,14 +38,27 @@ async function main() {
     console.log(`Demo sign-ins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.email).join(', ')}`)
   }
 
-  const app = createApp({ db: database.db, clock: () => new Date(), sessionTtlHours: config.sessionTtlHours }, { logRequests: config.logRequests, serveWeb })
+  const clock = () => new Date()
+  const webhooks = createWebhookDispatcher({ db: database.db, clock })
+  webhooks.start(5_000)
+  // Tests also complete by time: a sweep once a minute finds those whose maximum duration passed.
+  const sweep = setInterval(() => {
+    sweepTests(database.db, clock())
+      .then((completed) => completed > 0 && webhooks.kick())
+      .catch((err) => console.error('sweep of due tests failed', err))
+  }, 60_000)
+  sweep.unref()
+
+  const app = createApp({ db: database.db, clock, sessionTtlHours: config.sessionTtlHours, webhooks }, { logRequests: config.logRequests, serveWeb })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const where = config.database.kind === 'server' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`
     console.log(`CX workbench on http://localhost:${info.port} (${where})`)
   })
 
   const stop = async () => {
+    clearInterval(sweep)
     server.close()
+    await webhooks.stop()
     await database.close()
     process.exit(0)
   }

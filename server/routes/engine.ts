@@ -104,7 +104,9 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const { db, scope, now } = allow(c, 'ingest')
     const body = c.req.valid('json')
     const rows: NumberedRow[] = (Array.isArray(body) ? body : [body]).map((value, i) => ({ row: i + 1, value }))
-    return c.json(await ingestDeals(db, scope, c.req.valid('param').id, rows, c.req.valid('query').mode, now), 200)
+    const outcome = await ingestDeals(db, scope, c.req.valid('param').id, rows, c.req.valid('query').mode, now)
+    if (outcome.testStatus === 'completed') c.get('deps').webhooks?.kick()
+    return c.json(outcome, 200)
   })
   .openapi(route('deals', {
     method: 'post', path: '/{workspace}/tests/{id}/deals/csv', request: { params: IdParam, query: CsvDealQuery, ...csvBody },
@@ -128,7 +130,9 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
         },
       }
     })
-    return c.json(await ingestDeals(db, scope, c.req.valid('param').id, rows, mode, now), 200)
+    const outcome = await ingestDeals(db, scope, c.req.valid('param').id, rows, mode, now)
+    if (outcome.testStatus === 'completed') c.get('deps').webhooks?.kick()
+    return c.json(outcome, 200)
   })
   .openapi(route('deals', {
     method: 'get', path: '/{workspace}/tests/{id}/deals', request: { params: IdParam, query: ExportQuery }, responses: { 200: csvOrJson },

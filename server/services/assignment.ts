@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { pgArray } from '../../db/queries/arrays.ts'
 import type { DB, Group, TestRow } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
 import { ApiError, wrongState } from '../errors.ts'
@@ -115,7 +116,7 @@ export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: numb
       const inserted = await sql<{ customer_key: string }>`
         insert into assignments (test_id, customer_key, "group", stratum)
         select ${testId}, k, g, nullif(s, '')
-        from unnest(${sql.val(fresh.map((c) => c.customerKey))}::text[], ${sql.val(fresh.map((c) => groups.get(c.customerKey)!))}::text[], ${sql.val(fresh.map((c) => c.stratum ?? ''))}::text[]) as t(k, g, s)
+        from unnest(${pgArray(fresh.map((c) => c.customerKey), 'text[]')}, ${pgArray(fresh.map((c) => groups.get(c.customerKey)!), 'text[]')}, ${pgArray(fresh.map((c) => c.stratum ?? ''), 'text[]')}) as t(k, g, s)
         on conflict (test_id, customer_key) do nothing
         returning customer_key`.execute(trx)
       created = new Set(inserted.rows.map((r) => r.customer_key))

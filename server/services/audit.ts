@@ -1,3 +1,4 @@
+import { jsonb } from '../../db/queries/arrays.ts'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../../db/tables/index.ts'
 import type { Actor } from '../context.ts'
@@ -26,8 +27,8 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
       action: entry.action,
       subject_type: entry.subjectType,
       subject_id: entry.subjectId,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      before: entry.before === undefined ? null : jsonb(entry.before),
+      after: entry.after === undefined ? null : jsonb(entry.after),
       reason: entry.reason ?? null,
     })
     .execute()

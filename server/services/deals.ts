@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { pgArray } from '../../db/queries/arrays.ts'
 import type { DB, Group, TestRow } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
 import { ApiError, wrongState } from '../errors.ts'
@@ -111,17 +112,17 @@ async function applyDailyTotals(trx: Transaction<DB>, testId: number, days: Map<
   const entries = [...days].filter(([, d]) => d.deals !== 0 || d.conversions !== 0 || d.revenueN !== 0 || d.revenueSum !== 0)
   if (entries.length === 0) return
   const col = <T>(f: (k: string[], d: DayDelta) => T) => entries.map(([k, d]) => f(k.split('|'), d))
-  const groups = sql.val(col((k) => k[0]))
-  const dates = sql.val(col((k) => k[1]))
+  const groups = pgArray(col((k) => k[0]!), 'text[]')
+  const dates = pgArray(col((k) => k[1]!), 'date[]')
   await sql`
     insert into arm_daily_totals (test_id, "group", day)
-    select ${testId}, g, d from unnest(${groups}::text[], ${dates}::date[]) as u(g, d)
+    select ${testId}, g, d from unnest(${groups}, ${dates}) as u(g, d)
     on conflict (test_id, day, "group") do nothing`.execute(trx)
   await sql`
     update arm_daily_totals as t set
       deals = t.deals + u.n, conversions = t.conversions + u.c, revenue_n = t.revenue_n + u.rn, revenue_sum = t.revenue_sum + u.rs
-    from unnest(${groups}::text[], ${dates}::date[], ${sql.val(col((_, d) => d.deals))}::int[], ${sql.val(col((_, d) => d.conversions))}::int[],
-      ${sql.val(col((_, d) => d.revenueN))}::int[], ${sql.val(col((_, d) => d.revenueSum))}::float8[]) as u(g, d, n, c, rn, rs)
+    from unnest(${groups}, ${dates}, ${pgArray(col((_, d) => d.deals), 'int[]')}, ${pgArray(col((_, d) => d.conversions), 'int[]')},
+      ${pgArray(col((_, d) => d.revenueN), 'int[]')}, ${pgArray(col((_, d) => d.revenueSum), 'float8[]')}) as u(g, d, n, c, rn, rs)
     where t.test_id = ${testId} and t.day = u.d and t."group" = u.g`.execute(trx)
 }
 
@@ -171,9 +172,9 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
     const keys = [...new Set(parsed.map((d) => d.customerKey))]
     const [assigned, existingRows] = await Promise.all([
       keys.length === 0 ? [] : trx.selectFrom('assignments').select(['customer_key', 'group'])
-        .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${sql.val(keys)}::text[])`).execute(),
+        .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`).execute(),
       parsed.length === 0 ? [] : trx.selectFrom('deals').select(['external_id', 'customer_key', 'group', 'closed_at', 'converted', 'revenue', 'attributes', 'late'])
-        .where('test_id', '=', testId).where(sql<boolean>`external_id = any(${sql.val(parsed.map((d) => d.externalId))}::text[])`).execute(),
+        .where('test_id', '=', testId).where(sql<boolean>`external_id = any(${pgArray(parsed.map((d) => d.externalId), 'text[]')})`).execute(),
     ])
     const groupOf = new Map(assigned.map((a) => [a.customer_key, a.group]))
     const existing = new Map(existingRows.map((e) => [e.external_id, e as Existing]))
@@ -234,10 +235,10 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
         insert into deals (test_id, external_id, customer_key, "group", closed_at, converted, revenue, attributes, late)
         select ${testId}, e, k, g, c, v, r, a::jsonb, l
         from unnest(
-          ${sql.val(writes.map((w) => w.externalId))}::text[], ${sql.val(writes.map((w) => w.customerKey))}::text[],
-          ${sql.val(writes.map((w) => w.group))}::text[], ${sql.val(writes.map((w) => w.closedAt.toISOString()))}::timestamptz[],
-          ${sql.val(writes.map((w) => w.converted))}::boolean[], ${sql.val(writes.map((w) => w.revenue))}::numeric[],
-          ${sql.val(writes.map((w) => JSON.stringify(w.attributes)))}::text[], ${sql.val(writes.map((w) => w.late))}::boolean[]
+          ${pgArray(writes.map((w) => w.externalId), 'text[]')}, ${pgArray(writes.map((w) => w.customerKey), 'text[]')},
+          ${pgArray(writes.map((w) => w.group), 'text[]')}, ${pgArray(writes.map((w) => w.closedAt.toISOString()), 'timestamptz[]')},
+          ${pgArray(writes.map((w) => w.converted), 'boolean[]')}, ${pgArray(writes.map((w) => w.revenue), 'numeric[]')},
+          ${pgArray(writes.map((w) => JSON.stringify(w.attributes)), 'text[]')}, ${pgArray(writes.map((w) => w.late), 'boolean[]')}
         ) as t(e, k, g, c, v, r, a, l)
         on conflict (test_id, external_id) do update set
           closed_at = excluded.closed_at, converted = excluded.converted, revenue = excluded.revenue,
@@ -249,7 +250,7 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
       await sql`
         insert into audit_log (workspace_id, actor_user_id, actor_api_key_id, action, subject_type, subject_id, before, after, reason)
         select ${scope.workspaceId}, ${scope.actor.userId}, ${scope.actor.apiKeyId}, 'deal.updated', 'test', ${testId}, b::jsonb, a::jsonb, 'deal ' || e
-        from unnest(${sql.val(changes.map((c) => c.externalId))}::text[], ${sql.val(changes.map((c) => JSON.stringify(c.before)))}::text[], ${sql.val(changes.map((c) => JSON.stringify(c.after)))}::text[]) as t(e, b, a)`.execute(trx)
+        from unnest(${pgArray(changes.map((c) => c.externalId), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.before)), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.after)), 'text[]')}) as t(e, b, a)`.execute(trx)
     }
     const outcome = { received: rows.length, inserted, updated: changes.length, unchanged: good.length - inserted - changes.length, late, refused }
     if (writes.length) {

@@ -1,3 +1,4 @@
+import { jsonb } from '../../db/queries/arrays.ts'
 import type { Kysely, Transaction } from 'kysely'
 import type { z } from '@hono/zod-openapi'
 import type { DB, HypothesisStatus, Verdict } from '../../db/tables/index.ts'
@@ -37,7 +38,7 @@ export async function recordDecision(db: Kysely<DB>, scope: Scope, testId: numbe
     const decision = await insertAudited(trx, scope, 'decisions', {
       test_id: testId, verdict: input.verdict, rationale: input.rationale, rollout_note: input.rolloutNote,
       rollout_starts_on: input.rolloutStartsOn, decided_by: scope.actor.userId, decided_at: now,
-      results: JSON.stringify(await snapshotResults(trx, testId)),
+      results: jsonb(await snapshotResults(trx, testId)),
     })
     if (input.verdict === 'extend') {
       const plan = {
@@ -46,7 +47,7 @@ export async function recordDecision(db: Kysely<DB>, scope: Scope, testId: numbe
         ...(input.extendMaxDurationDays ? { maxDurationDays: input.extendMaxDurationDays } : {}),
       }
       await updateAudited(trx, scope, 'tests', testId, {
-        status: 'running', completed_at: null, completion_reason: null, frozen_plan: JSON.stringify(plan) as never,
+        status: 'running', completed_at: null, completion_reason: null, frozen_plan: jsonb(plan) as never,
         target_deals: plan.targetDeals, max_duration_days: plan.maxDurationDays,
       }, { action: 'test.extended', reason: input.rationale })
       return toDecision(decision)

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely'
+import { jsonb } from '../../db/queries/arrays.ts'
 import type { z } from '@hono/zod-openapi'
 import type { DB, WorkspaceRow, WorkspacesTable } from '../../db/tables/index.ts'
 import type { Paging } from '../../db/queries/paging.ts'
@@ -12,7 +13,6 @@ type Db = Kysely<DB> | Transaction<DB>
 // Sent as text and cast in SQL: postgres.js JSON-encodes a string bound to a jsonb parameter
 // again (storing a JSON string, not an object), while PGlite does not; a text parameter is the
 // same on both.
-const jsonb = (value: unknown) => sql<unknown>`cast(${JSON.stringify(value)}::text as jsonb)`
 
 export interface ArmCounts {
   deals: number

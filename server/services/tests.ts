@@ -1,3 +1,4 @@
+import { jsonb } from '../../db/queries/arrays.ts'
 import type { Kysely, Transaction } from 'kysely'
 import type { z } from '@hono/zod-openapi'
 import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
@@ -126,7 +127,7 @@ export async function updateTest(db: Kysely<DB>, scope: Scope, id: number, input
     }
     const amending = changesPlan && current.status !== 'draft'
     const patch: Record<string, unknown> = { ...planChange, ...(input.name ? { name: input.name } : {}) }
-    if (amending) patch.frozen_plan = JSON.stringify({ ...current.frozen_plan, ...input.plan })
+    if (amending) patch.frozen_plan = jsonb({ ...current.frozen_plan, ...input.plan })
     const row = await updateAudited(trx, scope, 'tests', id, patch, amending ? { action: 'test.plan_amended', reason: input.amendmentReason ?? null } : {})
     return present(trx, row)
   })
@@ -145,7 +146,7 @@ export async function transitionTest(db: Kysely<DB>, scope: Scope, id: number, t
       throw wrongState(`A ${current.status} test cannot ${transition}; it can from ${allowedFrom[transition].join(' or ')}`)
     }
     const patch: Record<string, unknown> =
-      transition === 'start' ? { status: 'running', started_at: now, frozen_plan: JSON.stringify(planOf(current)) }
+      transition === 'start' ? { status: 'running', started_at: now, frozen_plan: jsonb(planOf(current)) }
       : transition === 'pause' ? { status: 'paused' }
       : transition === 'resume' ? { status: 'running' }
       : { status: 'completed', completed_at: now, completion_reason: 'manual' }

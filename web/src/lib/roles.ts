@@ -1,4 +1,4 @@
-import type { Role } from '$lib/api/types'
+import type { Role } from './api/types.ts'
 
 /** What a member may do in a workspace. The server enforces the same rights; the interface only
  * hides what the role cannot do, so nobody meets a button that answers 403. */
