@@ -62,9 +62,18 @@ export const en: DemoContent = {
     { key: 'H6', recommendation: 'status-chain', change: 'add an email on what else the car will need (sill guards, mats) while it is on its way', expectedOutcome: 'more buyers will add accessories before hand-over', rationale: 'the waiting time is when buyers plan for the car', primaryMetric: 'Accessories added before hand-over', baselineRate: null, expectedLift: null, valuePerConversion: null, ice: { impact: 4, confidence: 5, ease: 8 }, owner: null, status: 'draft' },
   ],
   tests: [
-    { hypothesis: 'H1', name: 'Email chain on extra equipment', state: 'completed', plan: { controlShare: 0.5, targetDeals: 120, maxDurationDays: 180 } },
-    { hypothesis: 'H2', name: 'Status chain while waiting for the car', state: 'running', plan: { controlShare: 0.5, targetDeals: 150, maxDurationDays: 180 } },
-    { hypothesis: 'H3', name: 'Congratulation email with a gift', state: 'decided', plan: { controlShare: 0.5, targetDeals: 140, maxDurationDays: 150 } },
+    {
+      hypothesis: 'H1', name: 'Email chain on extra equipment', state: 'completed', plan: { controlShare: 0.5, targetDeals: 122, maxDurationDays: 180 }, startedDaysAgo: 160,
+      deals: { seed: 11, prefix: 'EQ', arms: { control: { deals: 60, conversions: 9 }, treatment: { deals: 62, conversions: 17 } }, fromDaysAgo: 155, toDaysAgo: 6, revenue: [500, 2000] },
+    },
+    {
+      hypothesis: 'H2', name: 'Status chain while waiting for the car', state: 'running', plan: { controlShare: 0.5, targetDeals: 150, maxDurationDays: 180 }, startedDaysAgo: 60,
+      deals: { seed: 22, prefix: 'PP', arms: { control: { deals: 30, conversions: 24 }, treatment: { deals: 31, conversions: 28 } }, fromDaysAgo: 56, toDaysAgo: 1, revenue: [2_500_000, 4_200_000] },
+    },
+    {
+      hypothesis: 'H3', name: 'Congratulation email with a gift', state: 'decided', plan: { controlShare: 0.5, targetDeals: 140, maxDurationDays: 220 }, startedDaysAgo: 210,
+      deals: { seed: 33, prefix: 'SV', arms: { control: { deals: 70, conversions: 38 }, treatment: { deals: 70, conversions: 50 } }, fromDaysAgo: 205, toDaysAgo: 50, revenue: [6000, 14000] },
+    },
   ],
   decision: {
     rationale: 'Returns for the first service rose clearly with the email and gift, at a low cost per buyer. Roll out to every dealer in the region.',

@@ -1,3 +1,4 @@
+import type { DemoArms } from './deals.ts'
 import type { BarrierKind, Channel, EvidenceSource, Locale, Severity } from '../../db/tables/index.ts'
 
 type DemoRole = 'marketer' | 'analyst'
@@ -16,6 +17,11 @@ export interface DemoContent {
     baselineRate: number | null; expectedLift: number | null; valuePerConversion: number | null
     ice: { impact: number; confidence: number; ease: number }; owner: DemoRole | null; status: 'draft' | 'ready'
   }[]
-  tests: { hypothesis: string; name: string; state: 'running' | 'completed' | 'decided'; plan: { controlShare: number; targetDeals: number; maxDurationDays: number } }[]
+  tests: {
+    hypothesis: string; name: string; state: 'running' | 'completed' | 'decided'
+    plan: { controlShare: number; targetDeals: number; maxDurationDays: number }
+    startedDaysAgo: number
+    deals: { seed: number; prefix: string; arms: DemoArms; fromDaysAgo: number; toDaysAgo: number; revenue: [number, number] }
+  }[]
   decision: { rationale: string; rolloutNote: string }
 }

@@ -11,6 +11,7 @@ import { recordDecision } from '../services/decisions.ts'
 import { createHypothesis } from '../services/hypotheses.ts'
 import { createJourney, createSegment, createStage, createTouchpoint } from '../services/journeys.ts'
 import { createTest, transitionTest } from '../services/tests.ts'
+import { simulateDeals } from './deals.ts'
 import type { DemoContent } from './content.ts'
 import { en } from './content-en.ts'
 import { ru } from './content-ru.ts'
@@ -76,10 +77,9 @@ async function seedWorkspace(db: Kysely<DB>, users: Map<Role, number>, content: 
 
   for (const t of content.tests) {
     const test = await createTest(db, analyst, CreateTest.parse({ hypothesisId: hypotheses.get(t.hypothesis)!, name: t.name, plan: t.plan }))
-    const started = new Date(now.getTime() - (t.state === 'running' ? 75 : 160) * DAY)
-    await transitionTest(db, analyst, test.id, 'start', started)
-    if (t.state === 'running') continue
-    await transitionTest(db, analyst, test.id, 'complete', new Date(now.getTime() - (t.state === 'decided' ? 30 : 3) * DAY))
+    await transitionTest(db, analyst, test.id, 'start', new Date(now.getTime() - t.startedDaysAgo * DAY))
+    // The deals complete each test by reaching its target, except the one still running.
+    await simulateDeals(db, analyst, test.id, t.deals, now)
     if (t.state === 'decided') {
       await recordDecision(db, as('leader'), test.id, {
         verdict: 'roll_out', rationale: content.decision.rationale, rolloutNote: content.decision.rolloutNote,
