@@ -10,6 +10,8 @@ import { apiErrorFromDatabase } from './lib/database-errors.ts'
 import { checkBodyEncoding, validationHook } from './lib/validation.ts'
 import { identify } from './auth/middleware.ts'
 import { authRoutes } from './routes/auth.ts'
+import { calculatorRoutes } from './routes/calculators.ts'
+import { StatsInputError } from '../stats/errors.ts'
 import { workspaceRoutes } from './routes/workspace.ts'
 import { docsPage } from './routes/docs.ts'
 
@@ -62,6 +64,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
       const message = status === 400 ? 'The body is not valid JSON' : err.message || 'Bad request'
       return c.json(errorBody(new ApiError(status as 400, code, message)), status as ContentfulStatusCode)
     }
+    if (err instanceof StatsInputError) {
+      return c.json(errorBody(new ApiError(400, 'invalid_input', err.message, [{ path: `body.${err.field}`, message: err.message }])), 400)
+    }
     const mapped = apiErrorFromDatabase(err)
     if (mapped) return c.json(errorBody(mapped, requestId), mapped.status as ContentfulStatusCode)
     console.error(`[${requestId}] ${c.req.method} ${c.req.path}`, err)
@@ -73,6 +78,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 
   const routes = app
     .route('/api', authRoutes)
+    .route('/api', calculatorRoutes)
     .route('/api/workspaces', workspaceRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'cxw_session' })
