@@ -9,6 +9,7 @@ import { ApiError } from './errors.ts'
 import { apiErrorFromDatabase } from './lib/database-errors.ts'
 import { checkBodyEncoding, validationHook } from './lib/validation.ts'
 import { identify } from './auth/middleware.ts'
+import { workspaceScope } from './auth/workspace-scope.ts'
 import { authRoutes } from './routes/auth.ts'
 import { calculatorRoutes } from './routes/calculators.ts'
 import { StatsInputError } from '../stats/errors.ts'
@@ -54,6 +55,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.use('/api/*', (c, next) => (c.req.header('content-type')?.startsWith('text/csv') ? csvLimit(c, next) : jsonLimit(c, next)))
   app.use('/api/*', checkBodyEncoding)
   app.use('/api/*', identify)
+  // Registered on its own, not in the router chain: a `.use` inside the chain would erase the
+  // routes' types from AppType, which the web client is typed from.
+  app.use('/api/workspaces/:workspace/*', workspaceScope)
 
   app.onError((err, c) => {
     const requestId = c.get('requestId')

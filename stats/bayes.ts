@@ -34,7 +34,7 @@ export interface BetaBinomialResult {
  * Reference: Evan Miller's closed form for integer parameters,
  * P(p_t > p_c) = Σ_{i=0}^{a_t−1} B(a_c+i, b_c+b_t) / ((b_t+i)·B(1+i, b_t)·B(a_c, b_c)),
  * evaluated at 50 digits with mpmath (scripts/reference/bayes.py).
- * Example: treatment 17/62, control 9/60 → P = 0.9550, losses 0.00136 (treatment), 0.1254 (control).
+ * Example: treatment 17/62, control 9/60 → P = 0.9508, losses 0.001522 (treatment), 0.1215 (control).
  */
 export function betaBinomial(counts: ArmCounts, prior: Prior = { alpha: 1, beta: 1 }): BetaBinomialResult {
   assertCounts(counts);

@@ -16,8 +16,8 @@ export interface ChiSquareResult {
  * correction c = min(0.5, |O − E|) as R applies it; p = P(χ²₁ > X²) = 2·(1 − Φ(√X²)).
  * Undefined when an expected count is 0 (an empty arm, no or all conversions).
  * Reference: R `chisq.test(matrix(c(tx, cx, tn − tx, cn − cx), 2), correct = TRUE/FALSE)`.
- * Example: treatment 17/62, control 9/60 → X² = 2.8135, p = 0.0935 (no correction); with Yates
- * X² = 2.1103, p = 0.1463.
+ * Example: treatment 17/62, control 9/60 → X² = 2.805, p = 0.0940 (no correction); with Yates
+ * X² = 2.113, p = 0.1461.
  */
 export function chiSquare2x2(counts: ArmCounts, options: { correct?: boolean } = {}): ChiSquareResult {
   assertCounts(counts);

@@ -8,7 +8,7 @@ import type { Estimate } from './types.ts';
  * Definition: lower = Beta⁻¹(α/2; x, n−x+1) (0 when x = 0), upper = Beta⁻¹(1−α/2; x+1, n−x)
  * (1 when x = n): the rates at which P(X ≥ x) resp. P(X ≤ x) equal α/2.
  * Reference: R `binom.test(x, n, conf.level = 0.95)$conf.int`.
- * Example: `clopperPearsonInterval(17, 62)` → estimate 0.2742, interval [0.1687, 0.4026].
+ * Example: `clopperPearsonInterval(17, 62)` → estimate 0.2742, interval [0.1685, 0.4023].
  */
 export function clopperPearsonInterval(conversions: number, deals: number, confidence = 0.95): Estimate {
   assertArm('arm', { conversions, deals });

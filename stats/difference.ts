@@ -13,7 +13,7 @@ import type { ArmCounts, Estimate } from './types.ts';
  * Reference: statsmodels `confint_proportions_2indep(x_t, n_t, x_c, n_c, method='newcomb',
  * compare='diff')` (its p1 − p2 is treatment − control); R: the formula above over
  * `prop.test(x, n, correct = FALSE)$conf.int`.
- * Example: treatment 17/62, control 9/60 → d = 0.1242, interval [−0.0210, 0.2631].
+ * Example: treatment 17/62, control 9/60 → d = 0.1242, interval [−0.0223, 0.2641].
  */
 export function newcombeDifference(counts: ArmCounts, confidence = 0.95): Estimate {
   assertCounts(counts);
@@ -40,7 +40,7 @@ export function newcombeDifference(counts: ArmCounts, confidence = 0.95): Estima
  * Difference of rates with the Wald interval d ± z·√(p_t(1−p_t)/n_t + p_c(1−p_c)/n_c): shown for
  * comparison only, it undercovers at small n and collapses to a point at 0 % or 100 %.
  * Reference: statsmodels `confint_proportions_2indep(..., method='wald', compare='diff')`.
- * Example: treatment 17/62, control 9/60 → [−0.0196, 0.2680].
+ * Example: treatment 17/62, control 9/60 → [−0.0190, 0.2673].
  */
 export function waldDifference(counts: ArmCounts, confidence = 0.95): Estimate {
   assertCounts(counts);
@@ -60,7 +60,7 @@ export function waldDifference(counts: ArmCounts, confidence = 0.95): Estimate {
  * to each arm, then Wald: p̃ = (x+1)/(n+2), d̃ ± z·√(p̃_t(1−p̃_t)/(n_t+2) + p̃_c(1−p̃_c)/(n_c+2)).
  * The estimate stays the raw d = p_t − p_c. Defined even for empty arms (p̃ = ½).
  * Reference: statsmodels `confint_proportions_2indep(..., method='agresti-caffo', compare='diff')`.
- * Example: treatment 17/62, control 9/60 → [−0.0213, 0.2600].
+ * Example: treatment 17/62, control 9/60 → [−0.0233, 0.2632].
  */
 export function agrestiCaffoDifference(counts: ArmCounts, confidence = 0.95): Estimate {
   assertCounts(counts);

@@ -18,7 +18,7 @@ export interface MannWhitneyResult {
  * σ² = n_t·n_c/12·((N+1) − Σ(τ³ − τ)/(N(N−1))) over tie groups τ, and continuity correction
  * c = ½·sign(W − n_t n_c/2) two-sided, ½ for 'greater', −½ for 'less'.
  * Reference: R `wilcox.test(treatment, control, exact = FALSE, correct = TRUE, alternative)`.
- * Example: treatment (12, 15, 11, 19, 14), control (10, 9, 13, 8, 11) → W = 21.5, p = 0.0588.
+ * Example: treatment (12, 15, 11, 19, 14), control (10, 9, 13, 8, 11) → W = 22.5, p = 0.0465.
  */
 export function mannWhitney(
   treatment: readonly number[],

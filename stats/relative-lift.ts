@@ -11,7 +11,7 @@ import type { ArmCounts, Estimate } from './types.ts';
  * with no treatment conversions the lift is −1 but the log interval is undefined.
  * Reference: statsmodels `confint_proportions_2indep(x_t, n_t, x_c, n_c, compare='ratio',
  * method='log')` minus 1; Katz et al. (1978).
- * Example: treatment 17/62, control 9/60 → lift 0.828, interval [−0.127, 2.828].
+ * Example: treatment 17/62, control 9/60 → lift 0.828, interval [−0.115, 2.777].
  */
 export function relativeLift(counts: ArmCounts, confidence = 0.95): Estimate {
   assertCounts(counts);

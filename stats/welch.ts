@@ -22,8 +22,8 @@ export interface WelchResult {
  * d ± t_{1−α/2, df}·se; one-sided: p = P(T > t) ('greater') with interval [d − t_{1−α}·se, ∞).
  * Undefined with fewer than two values in an arm, or when both arms have zero variance.
  * Reference: R `t.test(treatment, control, var.equal = FALSE, alternative, conf.level)`.
- * Example: treatment (12, 15, 11, 19, 14), control (10, 9, 13, 8, 11) → d = 3.8, t = 2.3148,
- * df = 7.6726, p = 0.0505, interval [−0.0144, 7.6144].
+ * Example: treatment (12, 15, 11, 19, 14), control (10, 9, 13, 8, 11) → d = 4, t = 2.4434,
+ * df = 6.6639, p = 0.0462, interval [0.0890, 7.9110].
  */
 export function welchTTest(
   treatment: Sample,

@@ -10,7 +10,7 @@ import type { Estimate } from './types.ts';
  * and 1 at x = n.
  * Reference: R `prop.test(x, n, correct = FALSE)$conf.int`; statsmodels
  * `proportion_confint(x, n, method='wilson')`.
- * Example: `wilsonInterval(17, 62)` → estimate 0.2742, interval [0.1783, 0.3971].
+ * Example: `wilsonInterval(17, 62)` → estimate 0.2742, interval [0.1788, 0.3959].
  */
 export function wilsonInterval(conversions: number, deals: number, confidence = 0.95): Estimate {
   assertArm('arm', { conversions, deals });

@@ -17,7 +17,7 @@ export interface ZTestResult {
  * two-sided p = 2(1 − Φ(|z|)), greater p = 1 − Φ(z), less p = Φ(z). z² is Pearson's X².
  * Reference: R `prop.test(c(x_t, x_c), c(n_t, n_c), correct = FALSE)` (statistic = z², two-sided
  * p); one-sided p from `pnorm(z, lower.tail = FALSE)`. statsmodels `proportions_ztest`.
- * Example: treatment 17/62, control 9/60 → z = 1.6774, p = 0.0935.
+ * Example: treatment 17/62, control 9/60 → z = 1.675, p = 0.0940.
  */
 export function twoProportionZTest(counts: ArmCounts, alternative: Alternative = 'two-sided'): ZTestResult {
   assertCounts(counts);

@@ -18,7 +18,7 @@ for (i in seq_along(sizes)) {
   for (kind in kinds) {
     n <- sizes[[i]]
     tr <- revenue_sample(n[1], kind); co <- revenue_sample(n[2], kind)
-    if (i %% 2 == 0) tr <- tr * 1.15
+    if (i %% 2 == 0) tr <- round(tr * 1.15, 2)
     alternative <- c("two-sided", "greater", "less")[(length(welch) %% 3) + 1]
     conf <- c(0.95, 0.9)[(length(welch) %% 2) + 1]
     tt <- t.test(tr, co, var.equal = FALSE, alternative = sub("two-sided", "two.sided", alternative), conf.level = conf)

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { workspaceScope } from '../auth/workspace-scope.ts'
 import type { AppEnv } from '../context.ts'
 import { validationHook } from '../lib/validation.ts'
 import { adminRoutes } from './admin.ts'
@@ -10,9 +9,8 @@ import { segmentRoutes } from './segments.ts'
 import { settingsRoutes } from './settings.ts'
 import { testRoutes } from './tests.ts'
 
-/** Everything under /api/workspaces/:workspace/, behind the membership (or API key) check. */
+/** Everything under /api/workspaces/:workspace/; app.ts puts the membership (or API key) check in front. */
 export const workspaceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-  .use('/:workspace/*', workspaceScope)
   .route('/', segmentRoutes)
   .route('/', barrierRoutes)
   .route('/', hypothesisRoutes)

@@ -144,18 +144,20 @@ export async function* listAssignments(db: Kysely<DB>, scope: Scope, testId: num
   }
 }
 
-/** Per stratum and arm: how many customers were assigned and how many deals closed. */
+/**
+ * Per stratum and arm: how many customers were assigned. An index-only scan of
+ * (test_id, stratum, group); stratified tests show whether every stratum is balanced.
+ */
 export async function balanceTable(db: Kysely<DB> | Transaction<DB>, testId: number) {
-  const rows = await db.selectFrom('assignments as a')
-    .leftJoin('deals as d', (j) => j.onRef('d.test_id', '=', 'a.test_id').onRef('d.customer_key', '=', 'a.customer_key').on('d.late', '=', false))
-    .select((eb) => ['a.stratum', 'a.group', eb.fn.count<number>('a.id').distinct().as('customers'), eb.fn.count<number>('d.id').as('deals')])
-    .where('a.test_id', '=', testId)
-    .groupBy(['a.stratum', 'a.group'])
-    .orderBy('a.stratum').execute()
-  const strata = new Map<string | null, { stratum: string | null; control: { customers: number; deals: number }; treatment: { customers: number; deals: number } }>()
+  const rows = await db.selectFrom('assignments')
+    .select((eb) => ['stratum', 'group', eb.fn.countAll<number>().as('customers')])
+    .where('test_id', '=', testId)
+    .groupBy(['stratum', 'group'])
+    .orderBy('stratum').execute()
+  const strata = new Map<string | null, { stratum: string | null; control: number; treatment: number }>()
   for (const r of rows) {
-    const s = strata.get(r.stratum) ?? { stratum: r.stratum, control: { customers: 0, deals: 0 }, treatment: { customers: 0, deals: 0 } }
-    s[r.group] = { customers: Number(r.customers), deals: Number(r.deals) }
+    const s = strata.get(r.stratum) ?? { stratum: r.stratum, control: 0, treatment: 0 }
+    s[r.group] = Number(r.customers)
     strata.set(r.stratum, s)
   }
   return [...strata.values()]

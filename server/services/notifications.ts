@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction, type Updateable } from 'kysely'
+import { type Kysely, type Transaction, type Updateable } from 'kysely'
 import { jsonb } from '../../db/queries/arrays.ts'
 import type { z } from '@hono/zod-openapi'
 import type { DB, WorkspaceRow, WorkspacesTable } from '../../db/tables/index.ts'

@@ -1,8 +1,8 @@
 /**
  * Log-gamma and Stirling's error term, accurate to ~1e-15 absolute for x ≤ 1e3.
  *
- * jstat's `gammaln` is Lanczos with 6 terms (measured absolute error up to 2e-10 against R's
- * `lgamma`), too coarse for exact tests, so it is replaced.
+ * jstat's `gammaln` (Lanczos, 6 terms) measured 2.9e-13 relative against R's `lgamma`; ours 5e-15.
+ * Ours also gives Stirling's error term that Loader's binomial density needs.
  */
 
 const HALF_LOG_2PI = 0.918938533204672741780329736406;

@@ -21,6 +21,7 @@ describe('distribution functions', () => {
   // R: qt, pt, pnorm, qnorm, pbeta, qbeta, lgamma. The t quantile at fractional df is held to
   // 1e-10 as the issue asks (measured worst: ~1e-11 at df = 2e6).
   it.each(fixture.cases.map((c) => [`${c.input.fn}(${c.input.args.join(', ')})`, c] as const))('matches R: %s', (_n, c) => {
-    expectCloseTo(functions[c.input.fn]!(...c.input.args), c.expected, 1e-10, 1e-300);
+    // lgamma near its zeros at 1 and 2 is held to 1e-14 absolute
+    expectCloseTo(functions[c.input.fn]!(...c.input.args), c.expected, 1e-10, c.input.fn === 'logGamma' ? 1e-14 : 1e-300);
   });
 });

@@ -67,11 +67,11 @@ class Session {
 
   /** The workspace to open after sign-in: the last one used on this device, else the first. */
   defaultWorkspace(): WorkspaceMembership | undefined {
-    let last: string | null = null
+    let last: string | null
     try {
       last = localStorage.getItem(LAST_WORKSPACE_KEY)
     } catch {
-      last = null
+      last = null // storage may be disabled; fall back to the first workspace
     }
     return this.membership(last ?? undefined) ?? this.workspaces[0]
   }

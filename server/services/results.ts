@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely'
+import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
+import * as stats from '../../stats/index.ts'
+import type { Scope } from '../context.ts'
+import { wrongState } from '../errors.ts'
+import { balanceTable } from './assignment.ts'
+import { checkCompletion } from './lifecycle.ts'
+import { getOwned } from './records.ts'
+
+const DAY_MS = 86_400_000
+const WEEK_MS = 7 * DAY_MS
+
+type Lang = 'en' | 'ru'
+
+interface Totals {
+  deals: number
+  conversions: number
+  revenue: { n: number; sum: number; sumSquares: number }
+  late: number
+}
+
+async function totalsOf(db: Kysely<DB>, testId: number): Promise<Record<'control' | 'treatment', Totals>> {
+  const rows = await db.selectFrom('arm_totals').selectAll().where('test_id', '=', testId).execute()
+  const arm = (group: 'control' | 'treatment'): Totals => {
+    const r = rows.find((x) => x.group === group)
+    return {
+      deals: r?.deals ?? 0,
+      conversions: r?.conversions ?? 0,
+      revenue: { n: r?.revenue_n ?? 0, sum: r?.revenue_sum ?? 0, sumSquares: r?.revenue_sum_squares ?? 0 },
+      late: r?.late_deals ?? 0,
+    }
+  }
+  return { control: arm('control'), treatment: arm('treatment') }
+}
+
+/** Deals per arm against the target, the pace of the last four weeks, and when the target will be met at that pace. */
+export function progressOf(test: Pick<TestRow, 'status' | 'started_at' | 'completed_at'>, plan: TestPlan, deals: { control: number; treatment: number }, recentDeals: number, now: Date) {
+  const total = deals.control + deals.treatment
+  const since = test.started_at ? Math.min(4 * WEEK_MS, Math.max(now.getTime() - test.started_at.getTime(), DAY_MS)) : 0
+  const dealsPerWeek = since > 0 ? (recentDeals * WEEK_MS) / since : 0
+  const plannedEnd = test.started_at ? new Date(test.started_at.getTime() + plan.maxDurationDays * DAY_MS) : null
+  let projectedCompletion: string | null
+  if (test.status === 'completed' || test.status === 'decided') projectedCompletion = test.completed_at?.toISOString() ?? null
+  else if (total >= plan.targetDeals) projectedCompletion = now.toISOString()
+  else if (dealsPerWeek > 0 && plannedEnd) {
+    const projected = new Date(now.getTime() + ((plan.targetDeals - total) / dealsPerWeek) * WEEK_MS)
+    projectedCompletion = (projected < plannedEnd ? projected : plannedEnd).toISOString()
+  } else projectedCompletion = plannedEnd?.toISOString() ?? null
+  return {
+    targetDeals: plan.targetDeals,
+    deals: { ...deals, total },
+    share: Math.min(1, total / plan.targetDeals),
+    dealsPerWeek,
+    projectedCompletion,
+    plannedEnd: plannedEnd?.toISOString() ?? null,
+    targetReached: total >= plan.targetDeals,
+  }
+}
+
+/** Cumulative conversion per arm by day of closing, with Wilson bands and the Newcombe difference. */
+async function cumulativeSeries(db: Kysely<DB>, testId: number, confidence: number) {
+  const days = await db.selectFrom('arm_daily_totals').select(['day', 'group', 'deals', 'conversions', 'revenue_n', 'revenue_sum'])
+    .where('test_id', '=', testId).orderBy('day').execute()
+  const running = { control: { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 }, treatment: { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 } }
+  const points: ReturnType<typeof point>[] = []
+  const point = (day: string) => {
+    const arm = (g: 'control' | 'treatment') => {
+      const a = running[g]
+      const w = stats.wilsonInterval(a.conversions, a.deals, confidence)
+      return { deals: a.deals, conversions: a.conversions, rate: w.estimate, interval: w.interval, revenuePerDeal: a.revenueN > 0 ? a.revenueSum / a.deals : null }
+    }
+    const counts = { control: running.control, treatment: running.treatment }
+    const diff = running.control.deals > 0 && running.treatment.deals > 0 ? stats.newcombeDifference(counts, confidence) : null
+    return { day, control: arm('control'), treatment: arm('treatment'), difference: { estimate: diff?.estimate ?? null, interval: diff?.interval ?? null } }
+  }
+  for (let i = 0; i < days.length; i++) {
+    const d = days[i]!
+    const r = running[d.group]
+    r.deals += d.deals
+    r.conversions += d.conversions
+    r.revenueN += d.revenue_n
+    r.revenueSum += d.revenue_sum
+    if (days[i + 1]?.day !== d.day) points.push(point(d.day))
+  }
+  return points
+}
+
+/** Each planned look: its boundary, whether the z statistic crossed it when the look's deals were in, and the alpha spent. */
+function interimLooks(plan: TestPlan, series: Awaited<ReturnType<typeof cumulativeSeries>>) {
+  if (plan.interimLooks === 0) return []
+  const k = plan.interimLooks + 1
+  const fractions = Array.from({ length: k }, (_, i) => (i + 1) / k)
+  const { boundaries, cumulativeAlpha } = stats.obrienFlemingBoundaries(plan.alpha, fractions)
+  return fractions.map((fraction, i) => {
+    const needed = Math.ceil(fraction * plan.targetDeals)
+    const at = series.find((p) => p.control.deals + p.treatment.deals >= needed)
+    const z = at && at.control.deals > 0 && at.treatment.deals > 0
+      ? stats.twoProportionZTest({ control: at.control, treatment: at.treatment }, 'two-sided').z
+      : null
+    return {
+      look: i + 1, informationFraction: fraction, deals: needed, boundary: boundaries[i]!, alphaSpent: cumulativeAlpha[i]!,
+      reached: at !== undefined, day: at?.day ?? null, z, crossed: z !== null && Math.abs(z) >= boundaries[i]!,
+    }
+  })
+}
+
+/**
+ * A test's results, computed from its frozen plan and the per-arm totals kept with the deals:
+ * the stats verdict with its plain-language summary, progress to the target, the daily cumulative
+ * series for the charts, the balance of strata, and the interim looks. Late deals are left out.
+ */
+export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, lang: Lang, now: Date) {
+  let test = await getOwned(db, 'tests', scope.workspaceId, testId)
+  if (test.status === 'draft' || !test.frozen_plan) throw wrongState('The test has not started: there are no results yet')
+  const status = await checkCompletion(db, scope, test, now)
+  if (status !== test.status) test = await getOwned(db, 'tests', scope.workspaceId, testId)
+  const plan = test.frozen_plan!
+  const hypothesis = await getOwned(db, 'hypotheses', scope.workspaceId, test.hypothesis_id)
+  const [totals, series, balance, recent] = await Promise.all([
+    totalsOf(db, testId),
+    cumulativeSeries(db, testId, 1 - plan.alpha),
+    plan.assignmentMethod === 'stratified_blocks' ? balanceTable(db, testId) : Promise.resolve([]),
+    db.selectFrom('arm_daily_totals').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('deals'), eb.lit(0)).as('n'))
+      .where('test_id', '=', testId).where('day', '>=', new Date(now.getTime() - 28 * DAY_MS).toISOString().slice(0, 10)).executeTakeFirstOrThrow(),
+  ])
+  const progress = progressOf(test, plan, { control: totals.control.deals, treatment: totals.treatment.deals }, Number(recent.n), now)
+  const looks = interimLooks(plan, series)
+  const verdict = stats.verdict({
+    control: { deals: totals.control.deals, conversions: totals.control.conversions },
+    treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
+    revenue: totals.control.revenue.n > 1 && totals.treatment.revenue.n > 1 ? { control: totals.control.revenue, treatment: totals.treatment.revenue } : undefined,
+    plan: {
+      alpha: plan.alpha, power: plan.power, alternative: plan.alternative, controlShare: plan.controlShare, targetDeals: plan.targetDeals,
+      baselineRate: hypothesis.baseline_rate ?? undefined, expectedLift: hypothesis.expected_lift ?? undefined,
+    },
+    lang,
+  })
+  return {
+    test: { id: test.id, name: test.name, status: test.status, startedAt: test.started_at?.toISOString() ?? null, completedAt: test.completed_at?.toISOString() ?? null, completionReason: test.completion_reason },
+    plan,
+    provisional: !progress.targetReached && plan.interimLooks === 0 && test.status !== 'completed' && test.status !== 'decided',
+    progress,
+    lateDeals: totals.control.late + totals.treatment.late,
+    verdict,
+    series,
+    balance,
+    interimLooks: looks,
+  }
+}
