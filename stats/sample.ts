@@ -16,9 +16,14 @@ export interface Moments {
 
 /** Raw values of a sample, when it has them (Mann-Whitney needs them). */
 export function valuesOf(sample: Sample): readonly number[] | null {
-  if (Array.isArray(sample)) return sample;
+  if (isValueList(sample)) return sample;
   if ('values' in sample) return sample.values;
   return null;
+}
+
+// Array.isArray does not narrow a readonly array out of a union.
+function isValueList(sample: Sample): sample is readonly number[] {
+  return Array.isArray(sample);
 }
 
 /**

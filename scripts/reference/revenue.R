@@ -11,7 +11,7 @@ revenue_sample <- function(n, kind) {
     zeros = c(rep(0, n - max(1, n %/% 5)), round(rexp(max(1, n %/% 5), 1 / 2000), 2)))
 }
 sizes <- list(c(5, 6), c(8, 8), c(12, 10), c(20, 25), c(30, 30), c(55, 60), c(62, 60), c(75, 70),
-              c(20, 80), c(10, 90), c(40, 160), c(300, 280), c(1000, 1200), c(5000, 20000))
+              c(20, 80), c(10, 90), c(40, 160), c(300, 280), c(1000, 1200), c(1500, 2500))
 kinds <- c("lognormal", "ties", "normal", "zeros")
 welch <- list(); mw <- list()
 for (i in seq_along(sizes)) {

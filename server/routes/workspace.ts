@@ -4,6 +4,7 @@ import { validationHook } from '../lib/validation.ts'
 import { adminRoutes } from './admin.ts'
 import { barrierRoutes } from './barriers.ts'
 import { engineRoutes } from './engine.ts'
+import { resultRoutes } from './results.ts'
 import { hypothesisRoutes } from './hypotheses.ts'
 import { segmentRoutes } from './segments.ts'
 import { settingsRoutes } from './settings.ts'
@@ -16,5 +17,6 @@ export const workspaceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validation
   .route('/', hypothesisRoutes)
   .route('/', testRoutes)
   .route('/', engineRoutes)
+  .route('/', resultRoutes)
   .route('/', adminRoutes)
   .route('/', settingsRoutes)

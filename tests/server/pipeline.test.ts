@@ -115,8 +115,8 @@ describe('the whole walk from segment to decision', () => {
     const h = await ws.hypothesis({ baselineRate: 0.15, expectedLift: 0.12 })
     const test = await ws.call('analyst', 'POST', '/tests', { hypothesisId: h.id, name: 'Auto target' })
     expect(test.status).toBe(201)
-    // R: power.prop.test(p1 = 0.15, p2 = 0.27, power = 0.8)$n = 174.2… per arm → 175 per arm, 350 in all
-    expect(test.body.plan.targetDeals).toBe(350)
+    // R: power.prop.test(p1 = 0.15, p2 = 0.27, power = 0.8)$n = 179.6678 per arm → 180 per arm, 360 in all
+    expect(test.body.plan.targetDeals).toBe(360)
     const bare = await ws.hypothesis({ baselineRate: null, expectedLift: null })
     const refused = await ws.call('analyst', 'POST', '/tests', { hypothesisId: bare.id, name: 'No target' })
     expect(refused.status).toBe(422)

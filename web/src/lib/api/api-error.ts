@@ -2,6 +2,9 @@
 export interface ApiErrorDetail {
   path: string
   message: string
+  /** For refused CSV rows: the line in the file, and the field at fault. */
+  row?: number
+  field?: string
 }
 
 /** Body of every error reply: `{"error": {code, message, details}}`. */

@@ -29,11 +29,21 @@ import type {
 import type {
   Alternative as AlternativeSchema,
   CreateDecision as CreateDecisionSchema,
+  CreateTest as CreateTestSchema,
   Decision as DecisionSchema,
+  TestPlan as TestPlanSchema,
+  UpdateTest as UpdateTestSchema,
   Test as TestSchema,
   TestStatus as TestStatusSchema,
   Verdict as VerdictSchema
 } from '../../../../server/schemas/test.ts'
+import type {
+  AssignmentOut as AssignmentSchema,
+  CsvCustomerQuery,
+  CsvDealQuery,
+  IngestResult as IngestResultSchema
+} from '../../../../server/schemas/deal.ts'
+import type { AuditEntry as AuditEntrySchema } from '../../../../server/schemas/admin.ts'
 
 // API objects, inferred from the server's zod schemas (types only: no server code is bundled).
 // The value lists below feed the interface's selects; `satisfies` keeps them in step with the schemas.
@@ -129,6 +139,15 @@ export type UpdateHypothesis = z.input<typeof UpdateHypothesisSchema>
 export type Test = z.infer<typeof TestSchema>
 export type Decision = z.infer<typeof DecisionSchema>
 export type CreateDecision = z.input<typeof CreateDecisionSchema>
+export type TestPlan = z.infer<typeof TestPlanSchema>
+export type CreateTest = z.input<typeof CreateTestSchema>
+export type UpdateTest = z.input<typeof UpdateTestSchema>
+export type AssignmentMethod = TestPlan['assignmentMethod']
+export type Assignment = z.infer<typeof AssignmentSchema>
+export type IngestResult = z.infer<typeof IngestResultSchema>
+export type CsvCustomerMapping = z.input<typeof CsvCustomerQuery>
+export type CsvDealMapping = z.input<typeof CsvDealQuery>
+export type AuditEntry = z.infer<typeof AuditEntrySchema>
 
 /** The text fields of a stage, one row each on the map. */
 export const STAGE_TEXT_FIELDS = [
@@ -234,4 +253,130 @@ export interface SrmResult {
   statistic: number
   pValue: number
   mismatch: boolean
+}
+
+// Results of a test and the portfolio. Their routes declare a free record as the body, so the shape
+// is written out here after server/services/results.ts (testResults) and stats/verdict.ts; replace
+// these with z.infer once the routes declare their schemas. Infinite interval ends arrive as null.
+
+export type NullableInterval = [number | null, number | null] | null
+
+export interface ArmPoint {
+  deals: number
+  conversions: number
+  rate: number | null
+  interval: NullableInterval
+  revenuePerDeal: number | null
+}
+
+export interface SeriesPoint {
+  day: string
+  control: ArmPoint
+  treatment: ArmPoint
+  difference: { estimate: number | null; interval: NullableInterval }
+}
+
+export interface ResultsProgress {
+  targetDeals: number
+  deals: { control: number; treatment: number; total: number }
+  share: number
+  dealsPerWeek: number
+  projectedCompletion: string | null
+  plannedEnd: string | null
+  targetReached: boolean
+}
+
+export interface InterimLook {
+  look: number
+  informationFraction: number
+  deals: number
+  boundary: number
+  alphaSpent: number
+  reached: boolean
+  day: string | null
+  z: number | null
+  crossed: boolean
+}
+
+export interface BalanceRow {
+  stratum: string | null
+  control: number
+  treatment: number
+}
+
+export interface ArmReading {
+  rate: number | null
+  interval: NullableInterval
+  reason?: string | null
+}
+
+/** The stats verdict (stats/verdict.ts), as JSON. */
+export interface StatsVerdict {
+  control: ArmReading
+  treatment: ArmReading
+  difference: { estimate: number | null; interval: NullableInterval; reason?: string | null }
+  relativeLift: { estimate: number | null; interval: NullableInterval; reason?: string | null }
+  fisher: { pValue: number | null; oddsRatio?: number | null }
+  chiSquare: { statistic: number | null; pValue: number | null }
+  zTest: { z: number | null; pValue: number | null }
+  bayes: { probabilityTreatmentBetter: number | null }
+  recommended: 'fisher' | 'chiSquare'
+  pValue: number | null
+  significant: boolean | null
+  srm: { statistic: number | null; pValue: number | null; mismatch: boolean; reason?: string | null }
+  revenue: {
+    difference: { estimate: number | null; interval: NullableInterval }
+    welch: { t: number | null; df: number | null; pValue: number | null }
+    mannWhitney: { w: number | null; pValue: number | null } | null
+  } | null
+  power: { achieved: number | null; baselineRate: number | null; reason: string | null }
+  minimumDetectableEffect: { effect: number | null; reason: string | null }
+  sequential: { lookNumber: number; boundary: number; cumulativeAlpha: number; crossed: boolean } | null
+  /** In the requested language; both languages when the server sends the stats object as it is. */
+  summary: string | { en: string; ru: string }
+}
+
+export interface TestResults {
+  test: {
+    id: number
+    name: string
+    status: TestStatus
+    startedAt: string | null
+    completedAt: string | null
+    completionReason: Test['completionReason']
+  }
+  plan: TestPlan
+  provisional: boolean
+  progress: ResultsProgress
+  lateDeals: number
+  verdict: StatsVerdict
+  series: SeriesPoint[]
+  balance: BalanceRow[]
+  interimLooks: InterimLook[]
+}
+
+export interface PortfolioTest {
+  id: number
+  name: string
+  status: TestStatus
+  hypothesisId: number
+  progress: ResultsProgress | { share: number; targetDeals: number; deals: { control: number; treatment: number; total: number } } | null
+  result: {
+    control: ArmReading & { deals?: number; conversions?: number }
+    treatment: ArmReading & { deals?: number; conversions?: number }
+    difference: { estimate: number | null; interval: NullableInterval }
+    pValue: number | null
+    adjustedPValue?: number | null
+    probabilityTreatmentBetter: number | null
+    significant?: boolean | null
+    summary: string | { en: string; ru: string }
+  } | null
+  impact: { yearly: number | null; interval: NullableInterval } | null
+  decision: Decision | null
+}
+
+export interface Portfolio {
+  tests: PortfolioTest[]
+  pendingDecisions?: unknown[]
+  adjusted?: { method: string; pValues?: unknown }
 }
