@@ -195,7 +195,7 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
         refused.map((r) => ({ path: `rows.${r.row}.${r.field}`, message: r.reason, row: r.row, field: r.field })))
     }
 
-    const arrivesLate = test.late_after !== null && now > test.late_after
+    const arrivesLate = test.late_after !== null && now >= test.late_after
     const deltas = { control: emptyDelta(), treatment: emptyDelta() }
     const days = new Map<string, DayDelta>()
     const writes: (CleanDeal & { group: Group; late: boolean })[] = []
