@@ -46,6 +46,16 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     }
   })
   app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'same-origin' }))
+  // API replies are data, never documents: nothing in them may load or run. The docs page and the
+  // web app set their own policies.
+  app.use('/api/*', async (c, next) => {
+    await next()
+    if (!c.res.headers.has('content-security-policy')) {
+      c.res.headers.set('content-security-policy', c.req.path === '/api/docs'
+        ? "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        : "default-src 'none'; frame-ancestors 'none'")
+    }
+  })
   const limit = (maxSize: number) => bodyLimit({
     maxSize,
     onError: () => { throw new ApiError(413, 'payload_too_large', `The body is larger than ${maxSize / 1024 / 1024} MB`) },

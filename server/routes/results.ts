@@ -6,17 +6,33 @@ import { IdParam, WorkspaceParam } from '../schemas/common.ts'
 import { PortfolioQuery } from '../schemas/portfolio.ts'
 import { workspacePortfolio } from '../services/portfolio.ts'
 import { testResults } from '../services/results.ts'
+import { csvLine } from '../lib/csv.ts'
 import { allow } from './scope.ts'
 
-const Lang = z.object({ lang: z.enum(['en', 'ru']).default('en').describe('Language of the plain-language summary') })
+const ResultsQuery = z.object({
+  lang: z.enum(['en', 'ru']).default('en').describe('Language of the plain-language summary'),
+  format: z.enum(['json', 'csv']).default('json').describe('csv: one "field,value" line per number, for spreadsheets'),
+})
+
+/** Every leaf of a nested object as a dotted path and its value, arrays by index. */
+function flatten(value: unknown, prefix = ''): [string, unknown][] {
+  if (value === null || typeof value !== 'object') return [[prefix, value]]
+  return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k))
+}
 
 export const resultRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(route('results', {
-    method: 'get', path: '/{workspace}/tests/{id}/results', request: { params: IdParam, query: Lang },
+    method: 'get', path: '/{workspace}/tests/{id}/results', request: { params: IdParam, query: ResultsQuery },
     responses: { 200: json(z.record(z.string(), z.unknown()).openapi('TestResults'), 'The verdict from the frozen plan, progress, daily series, balance and interim looks') },
   }), async (c) => {
     const { db, scope, now } = allow(c, 'read')
-    return c.json(await testResults(db, scope, c.req.valid('param').id, c.req.valid('query').lang, now) as never, 200)
+    const { lang, format } = c.req.valid('query')
+    const id = c.req.valid('param').id
+    const results = await testResults(db, scope, id, lang, now)
+    if (format === 'json') return c.json(results as never, 200)
+    const { series: _series, ...summary } = results
+    const body = '\uFEFF' + csvLine(['field', 'value']) + flatten(summary).map(([k, v]) => csvLine([k, v])).join('')
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="test-${id}-results.csv"` }) as never
   })
   .openapi(route('portfolio', {
     method: 'get', path: '/{workspace}/portfolio', request: { params: WorkspaceParam, query: PortfolioQuery },

@@ -6,24 +6,12 @@ import type { Scope } from '../context.ts'
 import { notFound, wrongState } from '../errors.ts'
 import { toDecision, type CreateDecision } from '../schemas/test.ts'
 import { getOwned, insertAudited, updateAudited } from './records.ts'
+import { decisionSnapshot } from './results.ts'
 
 const hypothesisAfter: Record<Exclude<Verdict, 'extend'>, HypothesisStatus> = {
   roll_out: 'validated',
   reject: 'refuted',
   iterate: 'inconclusive',
-}
-
-/** Per-arm counts at the moment of the decision, kept with it so the record shows what was decided on. */
-async function snapshotResults(trx: Transaction<DB>, testId: number) {
-  const arms = await trx.selectFrom('deals')
-    .select((eb) => ['group', eb.fn.countAll<number>().as('deals'), eb.fn.sum<number>(eb.case().when('converted', '=', true).then(1).else(0).end()).as('conversions')])
-    .where('test_id', '=', testId).where('late', '=', false)
-    .groupBy('group').execute()
-  const arm = (group: string) => {
-    const a = arms.find((x) => x.group === group)
-    return { deals: Number(a?.deals ?? 0), conversions: Number(a?.conversions ?? 0) }
-  }
-  return { control: arm('control'), treatment: arm('treatment') }
 }
 
 /**
@@ -35,10 +23,11 @@ export async function recordDecision(db: Kysely<DB>, scope: Scope, testId: numbe
   return db.transaction().execute(async (trx) => {
     const test = await getOwned(trx, 'tests', scope.workspaceId, testId, true)
     if (test.status !== 'completed') throw wrongState(`Only a completed test can be decided; this one is ${test.status}`)
+    const hypothesis = await getOwned(trx, 'hypotheses', scope.workspaceId, test.hypothesis_id, true)
     const decision = await insertAudited(trx, scope, 'decisions', {
       test_id: testId, verdict: input.verdict, rationale: input.rationale, rollout_note: input.rolloutNote,
       rollout_starts_on: input.rolloutStartsOn, decided_by: scope.actor.userId, decided_at: now,
-      results: jsonb(await snapshotResults(trx, testId)),
+      results: jsonb(await decisionSnapshot(trx, test, hypothesis)),
     })
     if (input.verdict === 'extend') {
       const plan = {
@@ -53,7 +42,6 @@ export async function recordDecision(db: Kysely<DB>, scope: Scope, testId: numbe
       return toDecision(decision)
     }
     await updateAudited(trx, scope, 'tests', testId, { status: 'decided' }, { action: 'test.decided' })
-    const hypothesis = await getOwned(trx, 'hypotheses', scope.workspaceId, test.hypothesis_id, true)
     await updateAudited(trx, scope, 'hypotheses', hypothesis.id, { status: hypothesisAfter[input.verdict] }, { action: `hypothesis.${hypothesisAfter[input.verdict]}` })
     const rec = await getOwned(trx, 'recommendations', scope.workspaceId, hypothesis.recommendation_id)
     if (rec.barrier_id !== null) {

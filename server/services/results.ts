@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
 import * as stats from '../../stats/index.ts'
 import type { Scope } from '../context.ts'
@@ -19,7 +19,7 @@ interface Totals {
   late: number
 }
 
-async function totalsOf(db: Kysely<DB>, testId: number): Promise<Record<'control' | 'treatment', Totals>> {
+async function totalsOf(db: Kysely<DB> | Transaction<DB>, testId: number): Promise<Record<'control' | 'treatment', Totals>> {
   const rows = await db.selectFrom('arm_totals').selectAll().where('test_id', '=', testId).execute()
   const arm = (group: 'control' | 'treatment'): Totals => {
     const r = rows.find((x) => x.group === group)
@@ -104,6 +104,49 @@ function interimLooks(plan: TestPlan, series: Awaited<ReturnType<typeof cumulati
   })
 }
 
+/** The stats verdict on a test's per-arm totals (late deals excluded) against its frozen plan. */
+function verdictOf(totals: Record<'control' | 'treatment', Totals>, plan: TestPlan, hypothesis: { baseline_rate: number | null; expected_lift: number | null }, looksReached: number) {
+  return stats.verdict({
+    control: { deals: totals.control.deals, conversions: totals.control.conversions },
+    treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
+    ...(totals.control.revenue.n > 1 && totals.treatment.revenue.n > 1 ? { revenue: { control: totals.control.revenue, treatment: totals.treatment.revenue } } : {}),
+    plan: {
+      alpha: plan.alpha, power: plan.power, alternative: plan.alternative, controlShare: plan.controlShare, targetDeals: plan.targetDeals,
+      ...(hypothesis.baseline_rate !== null ? { baselineRate: hypothesis.baseline_rate } : {}),
+      ...(hypothesis.expected_lift !== null ? { expectedLift: hypothesis.expected_lift } : {}),
+      ...(plan.interimLooks > 0 ? { interimLooks: plan.interimLooks, lookNumber: Math.max(1, looksReached) } : {}),
+    },
+  })
+}
+
+/** The results a decision is made on, kept with it: per-arm totals and the verdict, as of now. */
+export async function decisionSnapshot(db: Kysely<DB> | Transaction<DB>, test: TestRow, hypothesis: { baseline_rate: number | null; expected_lift: number | null }) {
+  const totals = await totalsOf(db, test.id)
+  const { summary, ...verdict } = verdictOf(totals, test.frozen_plan!, hypothesis, 0)
+  return {
+    totals: { control: { deals: totals.control.deals, conversions: totals.control.conversions }, treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions } },
+    verdict, summary,
+  }
+}
+
+/**
+ * What the practice's usual samples (100 and 150 closed deals) can do for this plan: the power to
+ * detect the hypothesis's expected lift, and the smallest rise they detect at the plan's power.
+ */
+export function practiceSamples(plan: TestPlan, baselineRate: number | null, expectedLift: number | null) {
+  return [100, 150].map((deals) => {
+    const control = Math.round(deals * plan.controlShare)
+    const arms = { control, treatment: deals - control }
+    if (baselineRate === null) return { deals, power: null, minimumDetectableEffect: null }
+    const design = { baselineRate, alpha: plan.alpha, alternative: plan.alternative, ...arms }
+    return {
+      deals,
+      power: expectedLift === null ? null : stats.achievedPower({ ...design, effect: expectedLift }),
+      minimumDetectableEffect: stats.minimumDetectableEffect({ ...design, power: plan.power }).effect,
+    }
+  })
+}
+
 /**
  * A test's results, computed from its frozen plan and the per-arm totals kept with the deals:
  * the stats verdict with its plain-language summary, progress to the target, the daily cumulative
@@ -125,22 +168,16 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
   ])
   const progress = progressOf(test, plan, { control: totals.control.deals, treatment: totals.treatment.deals }, Number(recent.n), now)
   const looks = interimLooks(plan, series)
-  const verdict = stats.verdict({
-    control: { deals: totals.control.deals, conversions: totals.control.conversions },
-    treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
-    ...(totals.control.revenue.n > 1 && totals.treatment.revenue.n > 1 ? { revenue: { control: totals.control.revenue, treatment: totals.treatment.revenue } } : {}),
-    plan: {
-      alpha: plan.alpha, power: plan.power, alternative: plan.alternative, controlShare: plan.controlShare, targetDeals: plan.targetDeals,
-      ...(hypothesis.baseline_rate !== null ? { baselineRate: hypothesis.baseline_rate } : {}),
-      ...(hypothesis.expected_lift !== null ? { expectedLift: hypothesis.expected_lift } : {}),
-      ...(plan.interimLooks > 0 ? { interimLooks: plan.interimLooks, lookNumber: Math.max(1, looks.filter((l) => l.reached).length) } : {}),
-    },
-  })
+  const verdict = verdictOf(totals, plan, hypothesis, looks.filter((l) => l.reached).length)
   return {
     test: { id: test.id, name: test.name, status: test.status, startedAt: test.started_at?.toISOString() ?? null, completedAt: test.completed_at?.toISOString() ?? null, completionReason: test.completion_reason },
     plan,
     provisional: !progress.targetReached && plan.interimLooks === 0 && test.status !== 'completed' && test.status !== 'decided',
     progress,
+    planning: {
+      baselineRate: hypothesis.baseline_rate, expectedLift: hypothesis.expected_lift,
+      practice: practiceSamples(plan, hypothesis.baseline_rate, hypothesis.expected_lift),
+    },
     lateDeals: totals.control.late + totals.treatment.late,
     verdict,
     summary: verdict.summary[lang],

@@ -49,7 +49,7 @@ describe('the whole walk from segment to decision', () => {
       verdict: 'roll_out', rationale: 'Clear rise at low cost', rolloutNote: 'All dealers from next month', rolloutStartsOn: '2026-12-01',
     })
     expect(decision.status).toBe(201)
-    expect(decision.body).toMatchObject({ verdict: 'roll_out', decidedBy: ws.members.leader.id, rolloutStartsOn: '2026-12-01', results: { control: { deals: 0 }, treatment: { deals: 0 } } })
+    expect(decision.body).toMatchObject({ verdict: 'roll_out', decidedBy: ws.members.leader.id, rolloutStartsOn: '2026-12-01', results: { totals: { control: { deals: 0 }, treatment: { deals: 0 } }, verdict: { pValue: 1 } } })
 
     expect((await ws.call('leader', 'GET', `/tests/${test.body.id}`)).body).toMatchObject({ status: 'decided', links: { decision: decision.body.id, barrier: barrier.body.id } })
     expect((await ws.call('leader', 'GET', `/hypotheses/${hyp.body.id}`)).body.status).toBe('validated')

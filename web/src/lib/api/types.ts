@@ -350,6 +350,8 @@ export interface TestResults {
   progress: ResultsProgress
   lateDeals: number
   verdict: StatsVerdict
+  /** The plain-language summary in the requested language. */
+  summary?: string
   series: SeriesPoint[]
   balance: BalanceRow[]
   interimLooks: InterimLook[]
@@ -360,23 +362,43 @@ export interface PortfolioTest {
   name: string
   status: TestStatus
   hypothesisId: number
-  progress: ResultsProgress | { share: number; targetDeals: number; deals: { control: number; treatment: number; total: number } } | null
+  change: string
+  primaryMetric: string
+  segment: { id: number; name: string }
+  barrierId: number | null
+  startedAt: string | null
+  completedAt: string | null
+  completionReason: Test['completionReason']
+  progress: { targetDeals: number; deals: { control: number; treatment: number; total: number }; share: number }
+  /** Null before the first deal. */
   result: {
-    control: ArmReading & { deals?: number; conversions?: number }
-    treatment: ArmReading & { deals?: number; conversions?: number }
+    control: ArmReading
+    treatment: ArmReading
     difference: { estimate: number | null; interval: NullableInterval }
+    relativeLift: { estimate: number | null; interval: NullableInterval }
+    recommended: 'fisher' | 'chiSquare'
     pValue: number | null
-    adjustedPValue?: number | null
+    significant: boolean | null
     probabilityTreatmentBetter: number | null
-    significant?: boolean | null
-    summary: string | { en: string; ru: string }
+    srmMismatch: boolean
+    /** In the requested language. */
+    summary: string
   } | null
-  impact: { yearly: number | null; interval: NullableInterval } | null
-  decision: Decision | null
+  /** Expected yearly value of the change: the rise × the segment's yearly deals × the value of a conversion. */
+  impact: {
+    yearly: number
+    interval: NullableInterval
+    basis: { yearlyDeals: number; valuePerConversion: number }
+  } | null
+  decision: { id: number; verdict: Verdict; decidedAt: string } | null
+  /** Multiplicity-adjusted p-value, for tests concluded in the period. */
+  adjustedPValue: number | null
 }
 
 export interface Portfolio {
   tests: PortfolioTest[]
-  pendingDecisions?: unknown[]
-  adjusted?: { method: string; pValues?: unknown }
+  running: number[]
+  awaitingDecision: number[]
+  decided: number[]
+  adjustment: { method: 'holm' | 'benjamini-hochberg'; from: string; to: string; tests: number }
 }

@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
+import { expect } from 'vitest'
+import { hashToken, newToken } from '../../server/auth/tokens.ts'
+import type { ErrorCode } from '../../server/errors.ts'
+import { createTestContext, type TestContext, type WorkspaceFixture } from '../helpers/context.ts'
+
+/** Every code of server/errors.ts with the one status it may come with. */
+export const STATUS_OF_CODE: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  malformed_json: 400,
+  unsupported_media_type: 415,
+  not_signed_in: 401,
+  invalid_credentials: 401,
+  too_many_attempts: 429,
+  forbidden: 403,
+  not_found: 404,
+  duplicate: 409,
+  in_use: 409,
+  wrong_state: 409,
+  test_plan_frozen: 409,
+  unknown_reference: 422,
+  rows_refused: 422,
+  pipeline_rule: 422,
+  payload_too_large: 413,
+  database_unavailable: 503,
+  internal: 500,
+}
+
+/** The documented error body: `{error: {code, message, details}}`, a request id allowed, nothing else. */
+export function errorShapeProblem(status: number, headers: Headers, body: unknown): string | null {
+  if (!headers.get('content-type')?.startsWith('application/json')) return `content-type ${headers.get('content-type')}`
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body is not a JSON object'
+  const keys = Object.keys(body)
+  if (keys.length !== 1 || keys[0] !== 'error') return `top-level keys ${keys.join(',')}`
+  const error = (body as { error: Record<string, unknown> }).error
+  if (typeof error !== 'object' || error === null) return 'error is not an object'
+  const extra = Object.keys(error).filter((k) => !['code', 'message', 'details', 'requestId'].includes(k))
+  if (extra.length) return `extra keys in error: ${extra.join(',')}`
+  if (typeof error.code !== 'string' || !(error.code in STATUS_OF_CODE)) return `unknown code ${String(error.code)}`
+  if (STATUS_OF_CODE[error.code as ErrorCode] !== status) return `code ${error.code} with status ${status}`
+  if (typeof error.message !== 'string' || error.message === '') return 'message is not a non-empty string'
+  if (!Array.isArray(error.details)) return 'details is not an array'
+  for (const d of error.details as Record<string, unknown>[]) {
+    if (typeof d !== 'object' || d === null || typeof d.path !== 'string' || typeof d.message !== 'string') return `bad detail ${JSON.stringify(d)}`
+    const extraDetail = Object.keys(d).filter((k) => !['path', 'message', 'row', 'field'].includes(k))
+    if (extraDetail.length) return `extra keys in a detail: ${extraDetail.join(',')}`
+  }
+  return null
+}
+
+export function expectErrorShape(res: { status: number; headers: Headers; body: unknown }) {
+  expect(errorShapeProblem(res.status, res.headers, res.body), JSON.stringify(res.body)?.slice(0, 500)).toBeNull()
+}
+
+/**
+ * One query that fingerprints the whole database: each table's row count and a sum of the hashes
+ * of its rows (api_keys without last_used_at, which every keyed request touches), and the
+ * audit log's highest id. Equal fingerprints mean no row was added, removed or changed.
+ */
+export async function fingerprinter(db: TestContext['db']) {
+  const tables = (await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%'
+    order by table_name`.execute(db)).rows.map((r) => r.name)
+  expect(tables).toEqual(expect.arrayContaining(['audit_log', 'segments', 'tests', 'deals', 'sessions', 'api_keys']))
+  const parts = tables.map((t) =>
+    `(select count(*) || ':' || coalesce(sum(hashtext((to_jsonb(r) - 'last_used_at')::text)::bigint), 0) from "${t}" r) as "${t}"`)
+  const query = sql.raw<Record<string, string>>(`select ${parts.join(', ')}, (select coalesce(max(id), 0) from audit_log)::text as audit_max_id`)
+  return async (): Promise<Record<string, string>> => (await query.execute(db)).rows[0]!
+}
+
+/** The tables whose fingerprints differ. */
+export function changedTables(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return Object.keys(before).filter((k) => before[k] !== after[k])
+}
+
+export type Who = 'anonymous' | 'marketer' | 'analyst' | 'leader' | 'admin' | 'outsider' | 'key' | 'revokedKey' | 'expired'
+export const EVERYONE: Who[] = ['anonymous', 'marketer', 'analyst', 'leader', 'admin', 'outsider', 'key', 'revokedKey', 'expired']
+
+/**
+ * A workspace with one member of each role and its pipeline, a second workspace whose admin is
+ * the outsider, a live and a revoked API key, an expired session of the admin, and ids of real
+ * objects made on demand (made again after a delete).
+ */
+export async function openWorld() {
+  const ctx = await createTestContext()
+  const ws = await ctx.newWorkspace()
+  const other = await ctx.newWorkspace()
+  const key = (await ws.call('admin', 'POST', '/api-keys', { name: 'CRM' })).body.key as string
+  const revoked = await ws.call('admin', 'POST', '/api-keys', { name: 'old CRM' })
+  expect((await ws.call('admin', 'DELETE', `/api-keys/${revoked.body.id}`)).status).toBe(204)
+  const expired = newToken('cxs')
+  await ctx.db.insertInto('sessions').values({
+    token_hash: hashToken(expired), user_id: ws.members.admin.id, expires_at: new Date(ctx.now().getTime() - 3600_000),
+  }).execute()
+
+  const callers: Record<Who, { cookie?: string; bearer?: string }> = {
+    anonymous: {},
+    marketer: { cookie: ws.members.marketer.cookie },
+    analyst: { cookie: ws.members.analyst.cookie },
+    leader: { cookie: ws.members.leader.cookie },
+    admin: { cookie: ws.members.admin.cookie },
+    outsider: { cookie: other.members.admin.cookie },
+    key: { bearer: key },
+    revokedKey: { bearer: revoked.body.key as string },
+    expired: { cookie: expired },
+  }
+
+  const ok = async (method: string, path: string, body?: unknown, expected = [200, 201]) => {
+    const res = await ws.call('admin', method, path, body)
+    if (!expected.includes(res.status)) throw new Error(`world: ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`)
+    return res.body
+  }
+  const startedTest = async (targetDeals: number) => {
+    const test = await ws.test({ plan: { targetDeals } })
+    await ok('POST', `/tests/${test.id}/start`)
+    await ok('POST', `/tests/${test.id}/assignments`, { customers: [{ customerKey: 'c-1' }, { customerKey: 'c-2' }, { customerKey: 'c-3' }, { customerKey: 'c-4' }] })
+    return test.id as number
+  }
+  /** How to make one real object of each kind the paths name. */
+  const makers: Record<string, () => Promise<number>> = {
+    segments: async () => (await ws.segment()).id,
+    journeys: async () => (await ws.journey()).id,
+    stages: async () => (await ws.stage()).id,
+    touchpoints: async () => (await ok('POST', '/touchpoints', { stageId: (await ws.stage()).id, channel: 'email', description: 'Welcome letter' })).id,
+    barriers: async () => (await ws.barrier()).id,
+    recommendations: async () => (await ws.recommendation()).id,
+    hypotheses: async () => (await ws.hypothesis()).id,
+    tests: async () => (await ws.test()).id,
+    runningTest: () => startedTest(1000),
+    completedTest: async () => {
+      const id = await startedTest(2)
+      await ok('POST', `/tests/${id}/deals`, [
+        { externalId: 'd-1', customerKey: 'c-1', closedAt: '2026-11-20', converted: true },
+        { externalId: 'd-2', customerKey: 'c-2', closedAt: '2026-11-20', converted: false },
+        { externalId: 'd-3', customerKey: 'c-3', closedAt: '2026-11-20', converted: false },
+      ])
+      return id
+    },
+    notifications: async () => {
+      await makers.completedTest!()
+      const page = await ok('GET', '/notifications?unread=true')
+      if (!page.items.length) throw new Error('world: a completed test left no notice')
+      return page.items[0].id
+    },
+    'api-keys': async () => (await ok('POST', '/api-keys', { name: 'Email tool' })).id,
+    members: async () => (await ok('POST', '/members', {
+      email: `extra-${randomBytes(4).toString('hex')}@example.test`, name: 'Extra member', password: 'long enough password', role: 'marketer',
+    })).userId,
+  }
+  const made = new Map<string, Promise<number>>()
+  let makes = 0
+  const realId = (kind: string): Promise<number> => {
+    const maker = makers[kind]
+    if (!maker) throw new Error(`world: no maker for ${kind}`)
+    if (!made.has(kind)) {
+      makes++
+      made.set(kind, maker())
+    }
+    return made.get(kind)!
+  }
+  /** After a delete succeeded any cached object may be gone (cascades): make them again on demand. */
+  const forgetAll = () => made.clear()
+  const otherIds = { segment: (await other.segment()).id as number, test: (await other.test()).id as number }
+
+  return {
+    ctx, ws, other, callers, realId, forgetAll, otherIds, fingerprint: await fingerprinter(ctx.db),
+    /** How many objects `realId` has made so far. */
+    get made() { return makes },
+  }
+}
+
+export type World = Awaited<ReturnType<typeof openWorld>>
+export type { WorkspaceFixture }
+
+export interface Operation {
+  method: string
+  path: string
+  params: { name: string; in: string; required?: boolean; schema?: Record<string, unknown> }[]
+  bodyType: 'json' | 'csv' | null
+  bodySchema: Record<string, unknown> | undefined
+  responses: string[]
+}
+
+/** Every operation of the OpenAPI document, its body schema with `$ref`s left for `resolve`. */
+export async function loadOperations(ctx: TestContext) {
+  const res = await ctx.request({}, 'GET', '/api/openapi.json')
+  expect(res.status).toBe(200)
+  const doc = res.body as { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } }
+  const operations: Operation[] = []
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const content = op.requestBody?.content ?? {}
+      const bodyType = content['application/json'] ? 'json' : content['text/csv'] ? 'csv' : null
+      operations.push({
+        method: method.toUpperCase(), path, params: op.parameters ?? [], bodyType,
+        bodySchema: content['application/json']?.schema, responses: Object.keys(op.responses ?? {}),
+      })
+    }
+  }
+  const resolve = (schema: any): any => (schema?.$ref ? resolve(doc.components.schemas[schema.$ref.split('/').pop()]) : schema)
+  return { operations, resolve, doc }
+}
+
+/** The kind of object an `{id}` or `{userId}` in the path names: the segment before it. */
+export function kindOf(path: string): string | null {
+  const m = path.match(/\/([a-z-]+)\/\{(?:id|userId)\}/)
+  return m ? m[1]! : null
+}

@@ -1,0 +1,43 @@
+// Reading a test's results for people: which headline to give, in which tone, from the verdict.
+import type { StatsVerdict, TestResults } from './api/types.ts'
+
+export type Lang = 'en' | 'ru'
+
+/** The plain-language summary in the interface language (the server may send one or both). */
+export function summaryText(summary: StatsVerdict['summary'] | null | undefined, lang: Lang): string {
+  if (!summary) return ''
+  return typeof summary === 'string' ? summary : (summary[lang] ?? summary.en)
+}
+
+export type Headline = 'noData' | 'collecting' | 'helps' | 'harms' | 'noDifference' | 'leaning'
+
+/**
+ * The one-line reading above the numbers. A significant result says which way; otherwise the
+ * Bayesian probability says whether the data lean (≥ 90 % either way) or not, and an unfinished
+ * test says it is still collecting.
+ */
+export function headlineOf(results: Pick<TestResults, 'verdict' | 'progress' | 'provisional'>): Headline {
+  const { verdict } = results
+  if (verdict.control.rate === null || verdict.treatment.rate === null) return 'noData'
+  const difference = verdict.difference.estimate ?? 0
+  if (verdict.significant) return difference >= 0 ? 'helps' : 'harms'
+  if (results.provisional) return 'collecting'
+  const p = verdict.bayes.probabilityTreatmentBetter
+  if (p !== null && (p >= 0.9 || p <= 0.1)) return 'leaning'
+  return 'noDifference'
+}
+
+export const HEADLINE_TONE: Record<Headline, 'good' | 'bad' | 'neutral' | 'accent'> = {
+  noData: 'neutral',
+  collecting: 'accent',
+  helps: 'good',
+  harms: 'bad',
+  noDifference: 'neutral',
+  leaning: 'accent'
+}
+
+/** The lower and upper ends of an interval, or null when the interval or either end is missing. */
+export function ends(interval: [number | null, number | null] | null | undefined): [number, number] | null {
+  if (!interval || interval[0] === null || interval[1] === null) return null
+  return [interval[0], interval[1]]
+}

@@ -1,0 +1,12 @@
+import { error } from '@sveltejs/kit'
+import { loadOrFail } from '$lib/api/load'
+import type { PageLoad } from './$types'
+
+export const load: PageLoad = async ({ parent, params, url }) => {
+  const { ws } = await parent()
+  const id = Number(params.id)
+  if (!Number.isInteger(id) || id <= 0) error(404, 'Not found')
+  const test = await loadOrFail(ws.tests.get(id), url)
+  const hypothesis = await loadOrFail(ws.hypotheses.get(test.hypothesisId), url)
+  return { test, hypothesis }
+}
