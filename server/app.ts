@@ -9,6 +9,7 @@ import { ApiError } from './errors.ts'
 import { apiErrorFromDatabase } from './lib/database-errors.ts'
 import { checkBodyEncoding, validationHook } from './lib/validation.ts'
 import { identify } from './auth/middleware.ts'
+import { SignInLimiter } from './auth/rate-limit.ts'
 import { workspaceScope } from './auth/workspace-scope.ts'
 import { authRoutes } from './routes/auth.ts'
 import { calculatorRoutes } from './routes/calculators.ts'
@@ -32,7 +33,8 @@ function errorBody(err: ApiError, requestId?: string) {
 }
 
 /** Builds the whole HTTP app from its dependencies; tests build their own with a test database. */
-export function createApp(deps: Deps, options: AppOptions = {}) {
+export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?: SignInLimiter }, options: AppOptions = {}) {
+  const deps: Deps = { ...input, signInLimiter: input.signInLimiter ?? new SignInLimiter() }
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
   app.use('*', async (c, next) => {
@@ -71,7 +73,11 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 
   app.onError((err, c) => {
     const requestId = c.get('requestId')
-    if (err instanceof ApiError) return c.json(errorBody(err), err.status as ContentfulStatusCode)
+    if (err instanceof ApiError) {
+      const retryAfter = err.details.find((d) => d.path === 'retryAfter')?.message
+      if (err.status === 429 && retryAfter) c.header('retry-after', retryAfter)
+      return c.json(errorBody(err), err.status as ContentfulStatusCode)
+    }
     if (err instanceof HTTPException) {
       const status = err.status
       const code = status === 400 ? 'malformed_json' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_input'

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB, Role } from '../db/tables/index.ts'
+import type { SignInLimiter } from './auth/rate-limit.ts'
 
 export interface Deps {
   db: Kysely<DB>
@@ -8,6 +9,8 @@ export interface Deps {
   sessionTtlHours: number
   /** Sends pending webhooks soon; called after a change that may have queued one. */
   webhooks?: { kick(): void }
+  /** Failed sign-ins per account and per address; one per app. */
+  signInLimiter: SignInLimiter
 }
 
 export type Auth =

@@ -1,5 +1,7 @@
 import { getCookie } from 'hono/cookie'
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import { ApiError } from '../errors.ts'
 import type { AppEnv, Auth, Deps } from '../context.ts'
 import { hashToken } from './tokens.ts'
 
@@ -27,11 +29,29 @@ async function fromApiKey(deps: Deps, token: string): Promise<Auth | null> {
   return key ? { kind: 'api_key', apiKeyId: key.id, workspaceId: key.workspace_id, scopes: key.scopes } : null
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Cross-site request forgery: a change made with the session cookie must come from this site.
+ * SameSite=Lax already keeps the cookie off cross-site posts and bodies must be JSON or CSV (no
+ * plain form posts); this also refuses any unsafe request whose Origin is another site, or that the
+ * browser marks cross-site. API keys are not ambient credentials and need no such check.
+ */
+function assertSameSite(c: Context<AppEnv>) {
+  if (SAFE_METHODS.has(c.req.method)) return
+  const origin = c.req.header('origin')
+  const crossOrigin = origin !== undefined && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host
+  if (crossOrigin || origin === 'null' || c.req.header('sec-fetch-site') === 'cross-site') {
+    throw new ApiError(403, 'forbidden', 'Cross-site requests may not change data with the session cookie')
+  }
+}
+
 /** Resolves the caller from the session cookie or a bearer API key; anonymous is `null`. */
 export const identify = createMiddleware<AppEnv>(async (c, next) => {
   const deps = c.get('deps')
   const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1]
   const cookie = getCookie(c, SESSION_COOKIE)
+  if (!bearer && cookie) assertSameSite(c)
   c.set('auth', bearer ? await fromApiKey(deps, bearer) : cookie ? await fromSession(deps, cookie) : null)
   await next()
 })

@@ -1,9 +1,12 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { SESSION_COOKIE } from '../auth/middleware.ts'
 import type { AppEnv } from '../context.ts'
 import { ApiError } from '../errors.ts'
 import { errorResponses, json, jsonBody, noContent } from '../lib/openapi.ts'
+import { ErrorBody } from '../schemas/common.ts'
 import { validationHook } from '../lib/validation.ts'
 import { Login, Me, SignedIn } from '../schemas/auth.ts'
 import { describeMe, signIn, signOut, signOutEverywhere } from '../services/auth.ts'
@@ -11,13 +14,22 @@ import { describeMe, signIn, signOut, signOutEverywhere } from '../services/auth
 const tags = ['auth']
 const login = createRoute({
   method: 'post', path: '/auth/login', tags, request: jsonBody(Login),
-  responses: { 200: json(SignedIn, 'Signed in; sets the session cookie'), 400: errorResponses[400], 401: errorResponses[401] },
+  responses: { 200: json(SignedIn, 'Signed in; sets the session cookie'), 400: errorResponses[400], 401: errorResponses[401], 429: json(ErrorBody, 'Too many failed attempts; Retry-After says when to try again') },
 })
 const logout = createRoute({ method: 'post', path: '/auth/logout', tags, responses: { 204: noContent } })
 const logoutEverywhere = createRoute({
   method: 'post', path: '/auth/logout-everywhere', tags, responses: { 204: noContent, 401: errorResponses[401] },
 })
 const me = createRoute({ method: 'get', path: '/me', tags, responses: { 200: json(Me, 'The signed-in user and their workspaces'), 401: errorResponses[401] } })
+
+/** The peer's address when served by Node; requests made in-process (tests) share one bucket. */
+function clientAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'in-process'
+  }
+}
 
 function requireUser(auth: AppEnv['Variables']['auth']) {
   if (auth?.kind !== 'user') throw new ApiError(401, 'not_signed_in', 'Sign in first')
@@ -28,7 +40,7 @@ export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
   .openapi(login, async (c) => {
     const { email, password } = c.req.valid('json')
     const deps = c.get('deps')
-    const session = await signIn(deps, email, password)
+    const session = await signIn(deps, email, password, clientAddress(c))
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'Lax',

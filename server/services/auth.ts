@@ -12,14 +12,22 @@ export interface SignedIn {
 }
 
 /** Checks the password and opens a session. Unknown email and wrong password answer alike. */
-export async function signIn(deps: Deps, email: string, password: string): Promise<SignedIn> {
+export async function signIn(deps: Deps, rawEmail: string, password: string, address: string): Promise<SignedIn> {
+  const email = rawEmail.trim().toLowerCase()
+  const now = deps.clock().getTime()
+  const wait = deps.signInLimiter.retryAfter(email, address, now)
+  if (wait > 0) throw new ApiError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, [{ path: 'retryAfter', message: String(wait) }])
   const user = await deps.db
     .selectFrom('users')
     .select(['id', 'email', 'name', 'password_hash'])
-    .where('email', '=', email.trim().toLowerCase())
+    .where('email', '=', email)
     .executeTakeFirst()
   const ok = await verifyPassword(password, user?.password_hash ?? (await DUMMY_HASH_PROMISE))
-  if (!user || !ok) throw new ApiError(401, 'invalid_credentials', 'Wrong email or password')
+  if (!user || !ok) {
+    deps.signInLimiter.recordFailure(email, address, now)
+    throw new ApiError(401, 'invalid_credentials', 'Wrong email or password')
+  }
+  deps.signInLimiter.recordSuccess(email)
   const token = newToken('cxs')
   const expiresAt = new Date(deps.clock().getTime() + deps.sessionTtlHours * 3600_000)
   await deps.db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: user.id, expires_at: expiresAt }).execute()

@@ -94,3 +94,41 @@ describe('API keys', () => {
     expect((await ws.call({ bearer: key }, 'GET', '/segments')).status).toBe(401)
   })
 })
+
+describe('defences of the sign-in and of the session cookie', () => {
+  it('limits failed sign-ins per account, with the same answer whether the account exists, and says when to retry', async () => {
+    const ws = await ctx.newWorkspace()
+    const attempt = (email: string, password = 'wrong') => ctx.request({}, 'POST', '/api/auth/login', { email, password })
+    for (let i = 0; i < 10; i++) expect((await attempt(ws.members.leader.email)).status).toBe(401)
+    const blocked = await attempt(ws.members.leader.email, PASSWORD)
+    expect(blocked.status).toBe(429)
+    expect(blocked.body.error.code).toBe('too_many_attempts')
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    for (let i = 0; i < 10; i++) await attempt('nobody-at-all@example.test')
+    expect((await attempt('nobody-at-all@example.test')).body).toEqual({ ...blocked.body })
+    const start = ctx.now()
+    try {
+      ctx.setNow(new Date(start.getTime() + 16 * 60_000))
+      expect((await attempt(ws.members.leader.email, PASSWORD)).status).toBe(200)
+    } finally {
+      ctx.setNow(start)
+    }
+  })
+
+  it('refuses a cookie-authenticated change from another site, and allows it from this one', async () => {
+    const ws = await ctx.newWorkspace()
+    const post = (headers: Record<string, string>) =>
+      ctx.request({ cookie: ws.members.marketer.cookie }, 'POST', `/api/workspaces/${ws.slug}/segments`, { name: 'S' }, headers)
+    const evil = await post({ origin: 'https://evil.example' })
+    expect(evil.status).toBe(403)
+    expect(evil.body.error.message).toMatch(/Cross-site/)
+    expect((await post({ 'sec-fetch-site': 'cross-site' })).status).toBe(403)
+    expect((await post({ origin: 'http://localhost' })).status).toBe(201)
+    expect((await post({})).status).toBe(201)
+    const key = (await ws.call('admin', 'POST', '/api-keys', { name: 'CRM' })).body.key
+    const test = await ws.test()
+    await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
+    const withKey = await ctx.request({ bearer: key }, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/assignments`, { customerKey: 'A' }, { origin: 'https://crm.example' })
+    expect(withKey.status).toBe(200)
+  })
+})
