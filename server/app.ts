@@ -65,6 +65,13 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
   const jsonLimit = limit(JSON_BODY_LIMIT)
   const csvLimit = limit(CSV_BODY_LIMIT)
   app.use('/api/*', (c, next) => (c.req.header('content-type')?.startsWith('text/csv') ? csvLimit(c, next) : jsonLimit(c, next)))
+  // While the database is known to be down, answer at once instead of letting requests queue.
+  app.use('/api/*', async (c, next) => {
+    if (deps.databaseHealth && !deps.databaseHealth.isUp() && c.req.path !== '/api/health' && !c.req.path.startsWith('/api/calculators/')) {
+      throw new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly')
+    }
+    await next()
+  })
   app.use('/api/*', checkBodyEncoding)
   app.use('/api/*', identify)
   // Registered on its own, not in the router chain: a `.use` inside the chain would erase the
@@ -88,13 +95,17 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
       return c.json(errorBody(new ApiError(400, 'invalid_input', err.message, [{ path: `body.${err.field}`, message: err.message }])), 400)
     }
     const mapped = apiErrorFromDatabase(err)
+    if (mapped?.status === 503) deps.databaseHealth?.suspect()
     if (mapped) return c.json(errorBody(mapped, requestId), mapped.status as ContentfulStatusCode)
     console.error(`[${requestId}] ${c.req.method} ${c.req.path}`, err)
     return c.json(errorBody(new ApiError(500, 'internal', 'Internal error; the request id identifies it in the log'), requestId), 500)
   })
   app.notFound((c) => c.json(errorBody(new ApiError(404, 'not_found', `No route ${c.req.method} ${c.req.path}`)), 404))
 
-  app.get('/api/health', (c) => c.json({ ok: true }))
+  app.get('/api/health', (c) => {
+    const up = deps.databaseHealth?.isUp() ?? true
+    return c.json({ ok: up, database: up ? 'up' : 'down' }, up ? 200 : 503)
+  })
 
   const routes = app
     .route('/api', authRoutes)

@@ -15,6 +15,7 @@ const Env = z.object({
   DEMO: Flag.default(true),
   SESSION_TTL_HOURS: z.coerce.number().min(1).max(24 * 365).default(24 * 14),
   LOG_REQUESTS: Flag.default(false),
+  SERVE_WEB: Flag.default(true),
 })
 
 export interface Config {
@@ -24,6 +25,8 @@ export interface Config {
   demo: boolean
   sessionTtlHours: number
   logRequests: boolean
+  /** false: the API alone, without building or serving the web app */
+  serveWeb: boolean
 }
 
 /** Reads and validates the environment once; a wrong value throws naming the variable. */
@@ -44,5 +47,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     demo: e.DEMO,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     logRequests: e.LOG_REQUESTS,
+    serveWeb: e.SERVE_WEB,
   }
 }

@@ -9,6 +9,8 @@ export interface Deps {
   sessionTtlHours: number
   /** Sends pending webhooks soon; called after a change that may have queued one. */
   webhooks?: { kick(): void }
+  /** For a PostgreSQL server: whether it answers (embedded PGlite is always there). */
+  databaseHealth?: { isUp(): boolean; suspect(): void }
   /** Failed sign-ins per account and per address; one per app. */
   signInLimiter: SignInLimiter
 }

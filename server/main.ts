@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { serve } from '@hono/node-server'
 import { openDatabase } from '../db/connection.ts'
+import { watchDatabase } from '../db/health.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts'
 import { createApp } from './app.ts'
@@ -9,6 +10,19 @@ import { sweepTests } from './services/lifecycle.ts'
 import { createWebhookDispatcher } from './services/webhooks.ts'
 import { readConfig } from './config.ts'
 import { serveWeb, webBuildIsStale } from './web.ts'
+
+// postgres.js 3.4 can run a scheduled socket write after the connection closed under it (the
+// server went away mid-query), throwing from a timer where no caller can catch it. The connection
+// is already closed and the pool recovers; only that exact throw is ignored, anything else still
+// stops the process.
+process.on('uncaughtException', (err) => {
+  const strayWrite = err instanceof TypeError && /reading 'write'/.test(err.message) && /postgres[\\/]src[\\/]connection\.js/.test(err.stack ?? '')
+  if (!strayWrite) {
+    console.error(err)
+    process.exit(1)
+  }
+  console.warn('A connection to PostgreSQL closed during a write; it will reconnect.')
+})
 
 async function main() {
   let config
@@ -19,7 +33,7 @@ async function main() {
     process.exit(1)
   }
 
-  if (await webBuildIsStale()) {
+  if (config.serveWeb && (await webBuildIsStale())) {
     console.log('Building the web app (its build is missing or older than its sources)…')
     const built = spawnSync('npm', ['run', 'build:web', '--silent'], { stdio: 'inherit' })
     if (built.status !== 0) {
@@ -38,6 +52,8 @@ async function main() {
     console.log(`Demo sign-ins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.email).join(', ')}`)
   }
 
+  const databaseHealth = config.database.kind === 'server' ? watchDatabase(config.database.url) : undefined
+  databaseHealth?.start()
   const clock = () => new Date()
   const webhooks = createWebhookDispatcher({ db: database.db, clock })
   webhooks.start(5_000)
@@ -49,7 +65,7 @@ async function main() {
   }, 60_000)
   sweep.unref()
 
-  const app = createApp({ db: database.db, clock, sessionTtlHours: config.sessionTtlHours, webhooks }, { logRequests: config.logRequests, serveWeb })
+  const app = createApp({ db: database.db, clock, sessionTtlHours: config.sessionTtlHours, webhooks, ...(databaseHealth ? { databaseHealth } : {}) }, { logRequests: config.logRequests, ...(config.serveWeb ? { serveWeb } : {}) })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const where = config.database.kind === 'server' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`
     console.log(`CX workbench on http://localhost:${info.port} (${where})`)
@@ -57,6 +73,7 @@ async function main() {
 
   const stop = async () => {
     clearInterval(sweep)
+    databaseHealth?.stop()
     server.close()
     await webhooks.stop()
     await database.close()
