@@ -31,9 +31,9 @@ export async function createTestContext() {
     const h: Record<string, string> = { ...headers }
     if (caller.cookie) h.cookie = `cxw_session=${caller.cookie}`
     if (caller.bearer) h.authorization = `Bearer ${caller.bearer}`
-    let payload: string | Uint8Array | undefined
+    let payload: string | Uint8Array<ArrayBuffer> | undefined
     if (body !== undefined) {
-      payload = typeof body === 'string' || body instanceof Uint8Array ? (body as string | Uint8Array) : JSON.stringify(body)
+      payload = typeof body === 'string' || body instanceof Uint8Array ? (body as string | Uint8Array<ArrayBuffer>) : JSON.stringify(body)
       h['content-type'] ??= 'application/json'
     }
     const res = await app.request(path, { method, headers: h, ...(payload !== undefined ? { body: payload } : {}) })
