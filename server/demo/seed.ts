@@ -49,7 +49,7 @@ async function seedWorkspace(db: Kysely<DB>, users: Map<Role, number>, content: 
   const marketer = as('marketer')
   const analyst = as('analyst')
 
-  const segment = await createSegment(db, marketer, CreateSegment.parse({ ...content.segment, yearlyDeals: 2400, valuePerConversion: null }))
+  const segment = await createSegment(db, marketer, CreateSegment.parse({ ...content.segment, yearlyDeals: 2400, valuePerConversion: 1200, dealsPerWeek: 8 }))
   const journey = await createJourney(db, marketer, { segmentId: segment.id, ...content.journey })
   const stages = []
   for (const stage of content.stages) stages.push(await createStage(db, marketer, CreateStage.parse({ journeyId: journey.id, ...stage })))

@@ -12,19 +12,21 @@ const segmentFields = {
       .describe('Free-form portrait: age, city, income, interests, media, brand habits'),
     yearlyDeals: z.number().int().min(0).max(1e9).nullable().default(null).describe('Deals a year in this segment, for the expected impact'),
     valuePerConversion: z.number().min(0).max(1e12).nullable().default(null).describe('Value of one conversion, for the expected impact'),
+    dealsPerWeek: z.number().min(0).max(1e9).nullable().default(null).describe('Closed deals a week, for how long a test will take'),
 }
 export const CreateSegment = z.object(segmentFields).strict().openapi('CreateSegment')
 export const UpdateSegment = patchOf(segmentFields).openapi('UpdateSegment')
 export const Segment = z
   .object({
     id: z.number(), name: z.string(), description: z.string(), portrait: z.record(z.string(), z.string()),
-    yearlyDeals: z.number().nullable(), valuePerConversion: z.number().nullable(), createdAt: z.string(), updatedAt: z.string(),
+    yearlyDeals: z.number().nullable(), valuePerConversion: z.number().nullable(), dealsPerWeek: z.number().nullable(),
+    createdAt: z.string(), updatedAt: z.string(),
   })
   .openapi('Segment')
 
 export const toSegment = (r: SegmentRow): z.infer<typeof Segment> => ({
   id: r.id, name: r.name, description: r.description, portrait: r.portrait, yearlyDeals: r.yearly_deals,
-  valuePerConversion: r.value_per_conversion, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  valuePerConversion: r.value_per_conversion, dealsPerWeek: r.deals_per_week, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 })
 
 const journeyFields = { name: requiredText(200), description: text(4000).default('') }

@@ -13,7 +13,7 @@ import {
 import { barrierLinks } from './barriers.ts'
 import { childIds, columns, deleteAudited, getOwned, insertAudited, requireReference, updateAudited } from './records.ts'
 
-const segmentColumns = { name: 'name', description: 'description', portrait: 'portrait', yearlyDeals: 'yearly_deals', valuePerConversion: 'value_per_conversion' }
+const segmentColumns = { name: 'name', description: 'description', portrait: 'portrait', yearlyDeals: 'yearly_deals', valuePerConversion: 'value_per_conversion', dealsPerWeek: 'deals_per_week' }
 const stageColumns = {
   name: 'name', position: 'position', customerGoals: 'customer_goals', customerThoughts: 'customer_thoughts',
   customerActions: 'customer_actions', brandGoals: 'brand_goals', externalExperience: 'external_experience',
