@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ends, headlineOf, summaryText } from '../../web/src/lib/results.ts'
+import { ends, headlineOf, settledSeries, summaryText } from '../../web/src/lib/results.ts'
 
 const verdict = (over: Record<string, unknown> = {}) =>
   ({
@@ -14,26 +14,30 @@ const verdict = (over: Record<string, unknown> = {}) =>
 
 describe('headlineOf', () => {
   it('says the data lean when a finished test is not significant but likely better', () => {
-    expect(headlineOf({ verdict: verdict(), progress: {} as any, provisional: false })).toBe('leaning')
+    expect(headlineOf({ verdict: verdict(), progress: {} as any, provisional: false, test: { status: 'completed' } })).toBe('leaning')
+  })
+
+  it('says a running test with interim looks is still collecting until its target', () => {
+    expect(headlineOf({ verdict: verdict(), progress: { targetReached: false } as any, provisional: false, test: { status: 'running' } })).toBe('collecting')
   })
 
   it('says the test is still collecting while results are provisional', () => {
-    expect(headlineOf({ verdict: verdict(), progress: {} as any, provisional: true })).toBe('collecting')
+    expect(headlineOf({ verdict: verdict(), progress: {} as any, provisional: true, test: { status: 'running' } })).toBe('collecting')
   })
 
   it('names the direction of a significant difference', () => {
-    expect(headlineOf({ verdict: verdict({ significant: true }), progress: {} as any, provisional: false })).toBe('helps')
+    expect(headlineOf({ verdict: verdict({ significant: true }), progress: {} as any, provisional: false, test: { status: 'completed' } })).toBe('helps')
     expect(
-      headlineOf({ verdict: verdict({ significant: true, difference: { estimate: -0.1, interval: null } }), progress: {} as any, provisional: false })
+      headlineOf({ verdict: verdict({ significant: true, difference: { estimate: -0.1, interval: null } }), progress: {} as any, provisional: false, test: { status: 'completed' } })
     ).toBe('harms')
   })
 
   it('has nothing to say before both arms have deals', () => {
-    expect(headlineOf({ verdict: verdict({ control: { rate: null, interval: null } }), progress: {} as any, provisional: true })).toBe('noData')
+    expect(headlineOf({ verdict: verdict({ control: { rate: null, interval: null } }), progress: {} as any, provisional: true, test: { status: 'running' } })).toBe('noData')
   })
 
   it('calls an even result no difference', () => {
-    expect(headlineOf({ verdict: verdict({ bayes: { probabilityTreatmentBetter: 0.6 } }), progress: {} as any, provisional: false })).toBe(
+    expect(headlineOf({ verdict: verdict({ bayes: { probabilityTreatmentBetter: 0.6 } }), progress: {} as any, provisional: false, test: { status: 'completed' } })).toBe(
       'noDifference'
     )
   })
@@ -51,5 +55,13 @@ describe('ends', () => {
   it('drops an interval with an open end', () => {
     expect(ends([0.1, null])).toBeNull()
     expect(ends([0.1, 0.2])).toEqual([0.1, 0.2])
+  })
+})
+
+describe('settledSeries', () => {
+  it('starts on the first day both groups have enough deals', () => {
+    const day = (c: number, t: number) => ({ control: { deals: c }, treatment: { deals: t } })
+    expect(settledSeries([day(1, 0), day(4, 6), day(5, 5), day(9, 8)], 5)).toEqual([day(5, 5), day(9, 8)])
+    expect(settledSeries([day(1, 0)], 5)).toEqual([])
   })
 })

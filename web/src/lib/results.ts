@@ -16,12 +16,13 @@ export type Headline = 'noData' | 'collecting' | 'helps' | 'harms' | 'noDifferen
  * Bayesian probability says whether the data lean (≥ 90 % either way) or not, and an unfinished
  * test says it is still collecting.
  */
-export function headlineOf(results: Pick<TestResults, 'verdict' | 'progress' | 'provisional'>): Headline {
+export function headlineOf(results: Pick<TestResults, 'verdict' | 'progress' | 'provisional'> & { test: Pick<TestResults['test'], 'status'> }): Headline {
   const { verdict } = results
   if (verdict.control.rate === null || verdict.treatment.rate === null) return 'noData'
   const difference = verdict.difference.estimate ?? 0
   if (verdict.significant) return difference >= 0 ? 'helps' : 'harms'
-  if (results.provisional) return 'collecting'
+  const unfinished = results.test.status === 'running' || results.test.status === 'paused'
+  if (results.provisional || (unfinished && !results.progress.targetReached)) return 'collecting'
   const p = verdict.bayes.probabilityTreatmentBetter
   if (p !== null && (p >= 0.9 || p <= 0.1)) return 'leaning'
   return 'noDifference'
@@ -40,4 +41,14 @@ export const HEADLINE_TONE: Record<Headline, 'good' | 'bad' | 'neutral' | 'accen
 export function ends(interval: [number | null, number | null] | null | undefined): [number, number] | null {
   if (!interval || interval[0] === null || interval[1] === null) return null
   return [interval[0], interval[1]]
+}
+
+/**
+ * The part of a cumulative series worth drawing: from the first day both groups have
+ * `minPerArm` deals. Before that a single deal swings a rate from 0 to 100 % and flattens the
+ * scale for the rest; the numbers of those days are still in the tables and the audit trail.
+ */
+export function settledSeries<T extends { control: { deals: number }; treatment: { deals: number } }>(series: readonly T[], minPerArm = 5): T[] {
+  const first = series.findIndex((p) => p.control.deals >= minPerArm && p.treatment.deals >= minPerArm)
+  return first < 0 ? [] : series.slice(first)
 }
