@@ -25,6 +25,8 @@ export interface ErrorDetail {
   /** For refused rows of a batch: the row (1-based; for CSV, the line in the file) and its field. */
   row?: number
   field?: string
+  /** For refused rows: why, as a stable code (see RefusalCode in services/deals.ts). */
+  code?: string
 }
 
 /** Thrown by services and middleware; `app.onError` turns it into `{error: {code, message, details}}`. */

@@ -6,9 +6,9 @@ import { validationHook } from '../lib/validation.ts'
 import { AdjustInput, PowerInput, RevenueInput, SampleSizeInput, SequentialInput, SignificanceInput, SrmInput } from '../schemas/calculators.ts'
 
 const Interval = z.array(z.number().nullable()).length(2).nullable()
-const calculator = <T extends z.ZodType>(path: string, body: T, summary: string, result: z.ZodType) =>
+const calculator = <P extends string, T extends z.ZodType, R extends z.ZodType>(path: P, body: T, summary: string, result: R) =>
   createRoute({
-    method: 'post', path: `/calculators/${path}`, tags: ['calculators'], summary, request: jsonBody(body),
+    method: 'post', path: `/calculators/${path}` as `/calculators/${P}`, tags: ['calculators'], summary, request: jsonBody(body),
     responses: { 200: json(result, summary), 400: errorResponses[400], 413: errorResponses[413] },
   })
 

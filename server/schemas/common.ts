@@ -14,7 +14,7 @@ export const ErrorBody = z
     error: z.object({
       code: z.string().openapi({ example: 'invalid_input' }),
       message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string(), row: z.number().optional(), field: z.string().optional() })),
+      details: z.array(z.object({ path: z.string(), message: z.string(), row: z.number().optional(), field: z.string().optional(), code: z.string().optional() })),
       requestId: z.string().optional(),
     }),
   })

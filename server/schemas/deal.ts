@@ -36,6 +36,7 @@ export const CsvDealQuery = IngestQuery.extend({
 export const RefusedRow = z.object({
   row: z.number().describe('1-based position in the batch; for CSV, the line in the file'),
   field: z.string(),
+  code: z.enum(['invalid_value', 'unknown_field', 'repeated_in_batch', 'customer_not_assigned', 'customer_changed', 'before_test_start', 'in_future']),
   reason: z.string(),
 }).openapi('RefusedRow')
 

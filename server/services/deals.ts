@@ -8,9 +8,13 @@ import { recordAudit } from './audit.ts'
 import { completeIfDue } from './lifecycle.ts'
 import { getOwned } from './records.ts'
 
+/** Why a row was refused, as a stable code the interface translates; `reason` says it in English. */
+export type RefusalCode = 'invalid_value' | 'unknown_field' | 'repeated_in_batch' | 'customer_not_assigned' | 'customer_changed' | 'before_test_start' | 'in_future'
+
 export interface RefusedRow {
   row: number
   field: string
+  code: RefusalCode
   reason: string
 }
 
@@ -53,14 +57,14 @@ function parseRows(rows: NumberedRow[]): { deals: CleanDeal[]; refused: RefusedR
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0] ?? 'row')
-        refused.push({ row, field, reason: issue.message })
+        refused.push({ row, field, code: issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_value', reason: issue.message })
       }
       continue
     }
     const d = parsed.data
     const first = firstRow.get(d.externalId)
     if (first !== undefined) {
-      refused.push({ row, field: 'externalId', reason: `repeated in this batch (first at row ${first})` })
+      refused.push({ row, field: 'externalId', code: 'repeated_in_batch', reason: `repeated in this batch (first at row ${first})` })
       continue
     }
     firstRow.set(d.externalId, row)
@@ -183,16 +187,16 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
     for (const d of parsed) {
       const group = groupOf.get(d.customerKey)
       const before = existing.get(d.externalId)
-      if (!group) refused.push({ row: d.row, field: 'customerKey', reason: 'customer never assigned to this test' })
-      else if (before && before.customer_key !== d.customerKey) refused.push({ row: d.row, field: 'customerKey', reason: `the deal was recorded for customer ${before.customer_key}` })
-      else if (d.closedAt.getTime() < startedAt) refused.push({ row: d.row, field: 'closedAt', reason: `before the test started (${test.started_at!.toISOString().slice(0, 10)})` })
-      else if (d.closedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) refused.push({ row: d.row, field: 'closedAt', reason: 'in the future' })
+      if (!group) refused.push({ row: d.row, field: 'customerKey', code: 'customer_not_assigned', reason: 'customer never assigned to this test' })
+      else if (before && before.customer_key !== d.customerKey) refused.push({ row: d.row, field: 'customerKey', code: 'customer_changed', reason: `the deal was recorded for customer ${before.customer_key}` })
+      else if (d.closedAt.getTime() < startedAt) refused.push({ row: d.row, field: 'closedAt', code: 'before_test_start', reason: `before the test started (${test.started_at!.toISOString().slice(0, 10)})` })
+      else if (d.closedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) refused.push({ row: d.row, field: 'closedAt', code: 'in_future', reason: 'in the future' })
       else good.push({ ...d, group })
     }
     refused.sort((a, b) => a.row - b.row)
     if (refused.length && mode === 'strict') {
       throw new ApiError(422, 'rows_refused', `${refused.length} row(s) refused; nothing was written. Fix them, or send with ?mode=partial to write the good rows`,
-        refused.map((r) => ({ path: `rows.${r.row}.${r.field}`, message: r.reason, row: r.row, field: r.field })))
+        refused.map((r) => ({ path: `rows.${r.row}.${r.field}`, message: r.reason, row: r.row, field: r.field, code: r.code })))
     }
 
     const arrivesLate = test.late_after !== null && now >= test.late_after

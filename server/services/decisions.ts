@@ -1,5 +1,5 @@
 import { jsonb } from '../../db/queries/arrays.ts'
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { z } from '@hono/zod-openapi'
 import type { DB, HypothesisStatus, Verdict } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
@@ -41,7 +41,7 @@ export async function recordDecision(db: Kysely<DB>, scope: Scope, testId: numbe
       }, { action: 'test.extended', reason: input.rationale })
       return toDecision(decision)
     }
-    await updateAudited(trx, scope, 'tests', testId, { status: 'decided' }, { action: 'test.decided' })
+    await updateAudited(trx, scope, 'tests', testId, { status: 'decided' }, { action: 'test.decided', reason: `${input.verdict}: ${input.rationale}` })
     await updateAudited(trx, scope, 'hypotheses', hypothesis.id, { status: hypothesisAfter[input.verdict] }, { action: `hypothesis.${hypothesisAfter[input.verdict]}` })
     const rec = await getOwned(trx, 'recommendations', scope.workspaceId, hypothesis.recommendation_id)
     if (rec.barrier_id !== null) {

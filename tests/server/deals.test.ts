@@ -91,6 +91,9 @@ describe('recording deals', () => {
       [2, 'customerKey'], [3, 'externalId'], [4, 'closedAt'], [5, 'closedAt'], [6, 'converted'], [7, 'revenue'], [8, 'closedAt'], [9, 'colour'],
     ])
     expect(res.body.error.details[0].message).toBe('customer never assigned to this test')
+    expect(res.body.error.details.map((d: { code: string }) => d.code)).toEqual([
+      'customer_not_assigned', 'repeated_in_batch', 'before_test_start', 'in_future', 'invalid_value', 'invalid_value', 'invalid_value', 'unknown_field',
+    ])
     expect(await ctx.db.selectFrom('deals').select('id').where('test_id', '=', test.id).execute()).toEqual([])
   })
 
