@@ -4,6 +4,7 @@ import { json, route } from '../lib/openapi.ts'
 import { validationHook } from '../lib/validation.ts'
 import { IdParam, WorkspaceParam } from '../schemas/common.ts'
 import { PortfolioQuery } from '../schemas/portfolio.ts'
+import { Portfolio, TestResults } from '../schemas/results.ts'
 import { workspacePortfolio } from '../services/portfolio.ts'
 import { testResults } from '../services/results.ts'
 import { csvLine } from '../lib/csv.ts'
@@ -23,21 +24,21 @@ function flatten(value: unknown, prefix = ''): [string, unknown][] {
 export const resultRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(route('results', {
     method: 'get', path: '/{workspace}/tests/{id}/results', request: { params: IdParam, query: ResultsQuery },
-    responses: { 200: json(z.record(z.string(), z.unknown()).openapi('TestResults'), 'The verdict from the frozen plan, progress, daily series, balance and interim looks') },
+    responses: { 200: { content: { 'application/json': { schema: TestResults }, 'text/csv': { schema: z.string() } }, description: 'The verdict from the frozen plan, progress, daily series, balance and interim looks (or, with format=csv, one field per line)' } },
   }), async (c) => {
     const { db, scope, now } = allow(c, 'read')
     const { lang, format } = c.req.valid('query')
     const id = c.req.valid('param').id
     const results = await testResults(db, scope, id, lang, now)
-    if (format === 'json') return c.json(results as never, 200)
+    if (format === 'json') return c.json(results, 200)
     const { series: _series, ...summary } = results
     const body = '\uFEFF' + csvLine(['field', 'value']) + flatten(summary).map(([k, v]) => csvLine([k, v])).join('')
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="test-${id}-results.csv"` }) as never
   })
   .openapi(route('portfolio', {
     method: 'get', path: '/{workspace}/portfolio', request: { params: WorkspaceParam, query: PortfolioQuery },
-    responses: { 200: json(z.record(z.string(), z.unknown()).openapi('Portfolio'), 'Every test with status, progress and primary result; adjusted p-values; pending decisions; expected yearly impact') },
+    responses: { 200: json(Portfolio, 'Every test with status, progress and primary result; adjusted p-values; pending decisions; expected yearly impact') },
   }), async (c) => {
     const { db, scope, now } = allow(c, 'read')
-    return c.json(await workspacePortfolio(db, scope, c.req.valid('query'), now) as never, 200)
+    return c.json(await workspacePortfolio(db, scope, c.req.valid('query'), now), 200)
   })
