@@ -17,7 +17,7 @@ export interface Deps {
 
 export type Auth =
   | { kind: 'user'; userId: number; tokenHash: string }
-  | { kind: 'api_key'; apiKeyId: number; workspaceId: number; scopes: string[] }
+  | { kind: 'api_key'; apiKeyId: number; workspaceId: number; workspaceSlug: string; scopes: string[] }
 
 /** Who acts, as written in the audit log. */
 export interface Actor {

@@ -18,15 +18,24 @@ async function fromSession(deps: Deps, token: string): Promise<Auth | null> {
   return { kind: 'user', userId: session.user_id, tokenHash }
 }
 
+// The last use of a key is shown to admins to the minute; writing it on every request would make
+// every integration call a write on one shared row.
+const LAST_USED_RESOLUTION_MS = 60_000
+
 async function fromApiKey(deps: Deps, token: string): Promise<Auth | null> {
   const key = await deps.db
-    .updateTable('api_keys')
-    .set({ last_used_at: deps.clock() })
-    .where('key_hash', '=', hashToken(token))
-    .where('revoked_at', 'is', null)
-    .returning(['id', 'workspace_id', 'scopes'])
+    .selectFrom('api_keys')
+    .innerJoin('workspaces', 'workspaces.id', 'api_keys.workspace_id')
+    .select(['api_keys.id', 'api_keys.workspace_id', 'api_keys.scopes', 'api_keys.last_used_at', 'workspaces.slug'])
+    .where('api_keys.key_hash', '=', hashToken(token))
+    .where('api_keys.revoked_at', 'is', null)
     .executeTakeFirst()
-  return key ? { kind: 'api_key', apiKeyId: key.id, workspaceId: key.workspace_id, scopes: key.scopes } : null
+  if (!key) return null
+  const now = deps.clock()
+  if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await deps.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', key.id).execute()
+  }
+  return { kind: 'api_key', apiKeyId: key.id, workspaceId: key.workspace_id, workspaceSlug: key.slug, scopes: key.scopes }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])

@@ -12,9 +12,8 @@ export const workspaceScope = createMiddleware<AppEnv>(async (c, next) => {
   const slug = c.req.param('workspace') ?? ''
   const { db } = c.get('deps')
   if (auth.kind === 'api_key') {
-    const ws = await db.selectFrom('workspaces').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst()
-    if (!ws || ws.id !== auth.workspaceId) throw notFound('Workspace')
-    c.set('scope', { workspaceId: ws.id, slug: ws.slug, role: 'api_key', actor: { userId: null, apiKeyId: auth.apiKeyId } })
+    if (slug !== auth.workspaceSlug) throw notFound('Workspace')
+    c.set('scope', { workspaceId: auth.workspaceId, slug, role: 'api_key', actor: { userId: null, apiKeyId: auth.apiKeyId } })
   } else {
     const member = await db
       .selectFrom('workspaces')

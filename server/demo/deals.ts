@@ -67,12 +67,16 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
       deals.push({ externalId: `${plan.prefix}-${String(++n).padStart(5, '0')}`, customerKey: c.customerKey, daysAgo, converted, revenue, correctedAfter })
     })
   }
-  // Day by day, oldest first: each day's closed deals, and the corrections due that day.
-  for (let d = plan.fromDaysAgo; d >= plan.toDaysAgo - 21; d--) {
+  // Week by week, oldest first: the deals closed that week, and the corrections due that week, as a
+  // CRM export would send them. (Corrections come two weeks or more after their deal, so a deal and
+  // its correction never share a batch.)
+  const WEEK = 7
+  for (let end = plan.fromDaysAgo - WEEK + 1; end > plan.toDaysAgo - 21 - WEEK; end -= WEEK) {
+    const inWeek = (daysAgo: number) => daysAgo >= end && daysAgo < end + WEEK
     const rows: NumberedRow[] = []
     for (const deal of deals) {
-      const first = deal.daysAgo === d
-      const corrected = deal.correctedAfter !== null && deal.daysAgo - deal.correctedAfter === d
+      const first = inWeek(deal.daysAgo)
+      const corrected = deal.correctedAfter !== null && inWeek(deal.daysAgo - deal.correctedAfter)
       if (!first && !corrected) continue
       const initial = first && deal.correctedAfter !== null
       rows.push({
@@ -84,6 +88,7 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
         },
       })
     }
-    if (rows.length && d >= 0) await ingestDeals(db, scope, testId, rows, 'strict', new Date(now.getTime() - d * DAY + 20 * 3600_000))
+    const sentAt = new Date(now.getTime() - Math.max(end, 0) * DAY + 20 * 3600_000)
+    if (rows.length && end + WEEK > 0) await ingestDeals(db, scope, testId, rows, 'strict', sentAt > now ? now : sentAt)
   }
 }

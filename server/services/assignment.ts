@@ -98,19 +98,17 @@ export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: numb
   const seen = new Set<string>()
   const duplicates = customers.flatMap((c, row) => (seen.has(c.customerKey) ? [{ path: `customers.${row}.customerKey`, message: 'repeated in this request' }] : (seen.add(c.customerKey), [])))
   if (duplicates.length) throw new ApiError(400, 'invalid_input', 'A customer appears more than once in the list', duplicates)
+  const test = await runningTest(db, scope, testId)
+  if (test.assignment_method === 'hash') return assignByHash(db, test, customers)
+  // Stratified blocks share the blocks' state, so the draw and the insert share a transaction.
   return db.transaction().execute(async (trx) => {
-    const test = await runningTest(trx, scope, testId)
     const keys = customers.map((c) => c.customerKey)
-    const existing = await trx.selectFrom('assignments').select('customer_key').where('test_id', '=', testId).where('customer_key', 'in', keys).execute()
+    const existing = await trx.selectFrom('assignments').select('customer_key')
+      .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`).execute()
     const known = new Set(existing.map((r) => r.customer_key))
-    let fresh = customers.filter((c) => !known.has(c.customerKey))
-    let groups: Map<string, Group>
-    if (test.assignment_method === 'stratified_blocks' && fresh.length) {
-      groups = await drawFromBlocks(trx, test, fresh)
-      fresh = fresh.filter((c) => groups.has(c.customerKey))
-    } else {
-      groups = new Map(fresh.map((c) => [c.customerKey, hashGroup(test.salt, c.customerKey, test.control_share)]))
-    }
+    const candidates = customers.filter((c) => !known.has(c.customerKey))
+    const groups = candidates.length ? await drawFromBlocks(trx, test, candidates) : new Map<string, Group>()
+    const fresh = candidates.filter((c) => groups.has(c.customerKey))
     let created = new Set<string>()
     if (fresh.length) {
       const inserted = await sql<{ customer_key: string }>`
@@ -122,12 +120,48 @@ export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: numb
       created = new Set(inserted.rows.map((r) => r.customer_key))
     }
     const rows = await trx.selectFrom('assignments').select(['customer_key', 'group', 'stratum', 'assigned_at'])
-      .where('test_id', '=', testId).where('customer_key', 'in', keys).execute()
+      .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`).execute()
     const byKey = new Map(rows.map((r) => [r.customer_key, r]))
     return customers.map((c) => {
       const r = byKey.get(c.customerKey)!
       return { customerKey: r.customer_key, group: r.group, stratum: r.stratum, assignedAt: r.assigned_at.toISOString(), created: created.has(c.customerKey) }
     })
+  })
+}
+
+type AssignedRow = { customer_key: string; group: Group; stratum: string | null; assigned_at: Date; created: boolean }
+
+/**
+ * The hash method needs no shared state, so it needs no transaction: one statement inserts the
+ * new customers (skipping those already there) and returns every requested customer's row. A
+ * customer inserted by a concurrent call after this statement's snapshot is read back once more.
+ */
+async function assignByHash(db: Kysely<DB>, test: TestRow, customers: CustomerInput[]): Promise<Assignment[]> {
+  const keys = pgArray(customers.map((c) => c.customerKey), 'text[]')
+  const { rows } = await sql<AssignedRow>`
+    with input (k, g, s) as (
+      select * from unnest(${keys}, ${pgArray(customers.map((c) => hashGroup(test.salt, c.customerKey, test.control_share)), 'text[]')}, ${pgArray(customers.map((c) => c.stratum ?? ''), 'text[]')})
+    ), inserted as (
+      insert into assignments (test_id, customer_key, "group", stratum)
+      select ${test.id}, k, g, nullif(s, '') from input
+      on conflict (test_id, customer_key) do nothing
+      returning customer_key, "group", stratum, assigned_at, true as created
+    )
+    select * from inserted
+    union all
+    select a.customer_key, a."group", a.stratum, a.assigned_at, false
+    from assignments a
+    where a.test_id = ${test.id} and a.customer_key = any(${keys}) and a.customer_key not in (select customer_key from inserted)`.execute(db)
+  const byKey = new Map(rows.map((r) => [r.customer_key, r]))
+  const missing = customers.filter((c) => !byKey.has(c.customerKey)).map((c) => c.customerKey)
+  if (missing.length) {
+    const late = await db.selectFrom('assignments').select(['customer_key', 'group', 'stratum', 'assigned_at'])
+      .where('test_id', '=', test.id).where(sql<boolean>`customer_key = any(${pgArray(missing, 'text[]')})`).execute()
+    for (const r of late) byKey.set(r.customer_key, { ...r, created: false })
+  }
+  return customers.map((c) => {
+    const r = byKey.get(c.customerKey)!
+    return { customerKey: r.customer_key, group: r.group, stratum: r.stratum, assignedAt: r.assigned_at.toISOString(), created: r.created }
   })
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
 import * as stats from '../../stats/index.ts'
+import { cachedVerdict } from './verdict-cache.ts'
 import type { Scope } from '../context.ts'
 
 const DAY_MS = 86_400_000
@@ -65,7 +66,7 @@ export async function workspacePortfolio(db: Kysely<DB>, scope: Scope, query: { 
     const counts = { control: { deals: Number(r.c_deals), conversions: Number(r.c_conversions) }, treatment: { deals: Number(r.t_deals), conversions: Number(r.t_conversions) } }
     const total = counts.control.deals + counts.treatment.deals
     const verdict = plan && total > 0
-      ? stats.verdict({ ...counts, plan: { alpha: plan.alpha, power: plan.power, alternative: plan.alternative, controlShare: plan.controlShare, targetDeals: plan.targetDeals } })
+      ? cachedVerdict({ ...counts, plan: { alpha: plan.alpha, power: plan.power, alternative: plan.alternative, controlShare: plan.controlShare, targetDeals: plan.targetDeals } })
       : null
     const result = verdict && {
       control: verdict.control, treatment: verdict.treatment, difference: verdict.difference, relativeLift: verdict.relativeLift,

@@ -2,9 +2,10 @@ import type { Kysely, Transaction } from 'kysely'
 import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
 import * as stats from '../../stats/index.ts'
 import type { Scope } from '../context.ts'
-import { wrongState } from '../errors.ts'
+import { notFound, wrongState } from '../errors.ts'
 import { balanceTable } from './assignment.ts'
-import { checkCompletion } from './lifecycle.ts'
+import { checkCompletion, completionDue } from './lifecycle.ts'
+import { cachedVerdict } from './verdict-cache.ts'
 import { getOwned } from './records.ts'
 
 const DAY_MS = 86_400_000
@@ -106,7 +107,7 @@ function interimLooks(plan: TestPlan, series: Awaited<ReturnType<typeof cumulati
 
 /** The stats verdict on a test's per-arm totals (late deals excluded) against its frozen plan. */
 function verdictOf(totals: Record<'control' | 'treatment', Totals>, plan: TestPlan, hypothesis: { baseline_rate: number | null; expected_lift: number | null }, looksReached: number) {
-  return stats.verdict({
+  return cachedVerdict({
     control: { deals: totals.control.deals, conversions: totals.control.conversions },
     treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
     ...(totals.control.revenue.n > 1 && totals.treatment.revenue.n > 1 ? { revenue: { control: totals.control.revenue, treatment: totals.treatment.revenue } } : {}),
@@ -153,12 +154,15 @@ export function practiceSamples(plan: TestPlan, baselineRate: number | null, exp
  * series for the charts, the balance of strata, and the interim looks. Late deals are left out.
  */
 export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, lang: Lang, now: Date) {
-  let test = await getOwned(db, 'tests', scope.workspaceId, testId)
+  const row = await db.selectFrom('tests as t').innerJoin('hypotheses as h', 'h.id', 't.hypothesis_id')
+    .selectAll('t').select(['h.baseline_rate', 'h.expected_lift'])
+    .where('t.id', '=', testId).where('t.workspace_id', '=', scope.workspaceId).executeTakeFirst()
+  if (!row) throw notFound('Test')
+  const { baseline_rate, expected_lift, ...first } = row
+  let test: TestRow = first
+  const hypothesis = { baseline_rate, expected_lift }
   if (test.status === 'draft' || !test.frozen_plan) throw wrongState('The test has not started: there are no results yet')
-  const status = await checkCompletion(db, scope, test, now)
-  if (status !== test.status) test = await getOwned(db, 'tests', scope.workspaceId, testId)
-  const plan = test.frozen_plan!
-  const hypothesis = await getOwned(db, 'hypotheses', scope.workspaceId, test.hypothesis_id)
+  const plan = test.frozen_plan
   const [totals, series, balance, recent] = await Promise.all([
     totalsOf(db, testId),
     cumulativeSeries(db, testId, 1 - plan.alpha),
@@ -166,6 +170,12 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     db.selectFrom('arm_daily_totals').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('deals'), eb.lit(0)).as('n'))
       .where('test_id', '=', testId).where('day', '>=', new Date(now.getTime() - 28 * DAY_MS).toISOString().slice(0, 10)).executeTakeFirstOrThrow(),
   ])
+  // Reading completes a test that is due (by target or by time); the locking transaction that
+  // does it is opened only then, so an ordinary read takes no lock and waits for no disk sync.
+  if (completionDue(test, totals.control.deals + totals.treatment.deals, now)) {
+    await checkCompletion(db, scope, test, now)
+    test = await getOwned(db, 'tests', scope.workspaceId, testId)
+  }
   const progress = progressOf(test, plan, { control: totals.control.deals, treatment: totals.treatment.deals }, Number(recent.n), now)
   const looks = interimLooks(plan, series)
   const verdict = verdictOf(totals, plan, hypothesis, looks.filter((l) => l.reached).length)
