@@ -11,15 +11,15 @@ import { listen } from '../lib/server.ts'
 const CONNECTIONS = 50
 const ROUNDS = 3
 
-const summary = (rs: LoadResult[]) =>
-  rs.map((r, i) => `r${i + 1} ${Math.round(r.rps)}/s p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.statuses)})` : ''}`).join('; ')
+const summary = (rs: LoadResult[], first = 1) =>
+  rs.map((r, i) => `r${i + first} ${Math.round(r.rps)}/s p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.statuses)})` : ''}`).join('; ')
 
 async function rounds(ctx: BenchContext, label: string, load: (round: number, durationMs: number) => Promise<LoadResult>, count = ROUNDS) {
   await load(0, 1000) // warm-up: JIT, pools, plans
   const out: LoadResult[] = []
   for (let r = 1; r <= count; r++) {
     out.push(await load(r, ctx.roundSeconds * 1000))
-    ctx.log(`    ${label} round ${r}: ${summary([out.at(-1)!])}`)
+    ctx.log(`    ${label} round ${r}: ${summary([out.at(-1)!], r)}`)
   }
   return out
 }
