@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import type { AppEnv } from './context.ts'
 
 export const WEB_ROOT = resolve(import.meta.dirname, '../web')
@@ -46,21 +47,31 @@ export function pageSecurityPolicy(html: string): string {
 /** Serves the built single-page app: files as they are, every other path the app's fallback page. */
 export function serveWeb(app: OpenAPIHono<AppEnv>): void {
   const index = join(WEB_BUILD, 'index.html')
-  let page: { html: string; policy: string; mtime: number } | undefined
+  let built: { html: string; policy: string; mtime: number } | undefined
   const load = () => {
     const mtime = statSync(index).mtimeMs
-    if (page?.mtime !== mtime) {
+    if (built?.mtime !== mtime) {
       const html = readFileSync(index, 'utf8')
-      page = { html, policy: pageSecurityPolicy(html), mtime }
+      built = { html, policy: pageSecurityPolicy(html), mtime }
     }
-    return page
+    return built
   }
-  app.use('/*', serveStatic({ root: WEB_BUILD }))
-  app.get('*', (c) => {
-    if (c.req.path.startsWith('/api/')) return c.notFound()
+  const page = (c: Context<AppEnv>) => {
     if (!existsSync(index)) return c.text('The web app is not built: run npm run build:web', 503)
     const { html, policy } = load()
     c.header('content-security-policy', policy)
     return c.html(html)
+  }
+  // The page itself always comes from here, with its policy; other files are served as they are,
+  // under the same policy.
+  app.get('/', page)
+  app.get('/index.html', page)
+  app.use('/*', async (c, next) => {
+    await next()
+    if (!c.req.path.startsWith('/api/') && existsSync(index) && !c.res.headers.has('content-security-policy')) {
+      c.res.headers.set('content-security-policy', load().policy)
+    }
   })
+  app.use('/*', serveStatic({ root: WEB_BUILD }))
+  app.get('*', (c) => (c.req.path.startsWith('/api/') ? c.notFound() : page(c)))
 }

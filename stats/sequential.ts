@@ -24,6 +24,9 @@ export interface SequentialBoundaries {
  * Example: obrienFlemingBoundaries(0.05, [0.25, 0.5, 0.75, 1]).boundaries →
  * [4.3326, 2.9631, 2.3590, 2.0141].
  */
+/** No boundary is placed beyond this |z|: the chance of crossing it is below 1e-300. */
+const MAX_BOUNDARY = 40;
+
 export function obrienFlemingBoundaries(alpha: number, informationFractions: readonly number[]): SequentialBoundaries {
   assertOpenProbability('alpha', alpha);
   if (informationFractions.length === 0) throw new StatsInputError('informationFractions', 'must not be empty');
@@ -45,14 +48,16 @@ export function obrienFlemingBoundaries(alpha: number, informationFractions: rea
     const increment = spent(t) - previousSpent;
     let c: number;
     if (boundaries.length === 0) {
-      c = normalQuantile(increment, true);
+      // A very early first look spends so little alpha that its quantile underflows to Infinity;
+      // beyond |z| = 40 nothing is ever crossed, the same cap the later looks' root search has.
+      c = Math.min(normalQuantile(increment, true), MAX_BOUNDARY);
     } else {
       const scale = Math.sqrt(t - previousT);
       const rootT = Math.sqrt(t);
       const rootPrevious = Math.sqrt(previousT);
       const crossing = (z: number): number =>
         nodes.reduce((sum, u, j) => sum + weights[j]! * density[j]! * normalUpper((z * rootT - u * rootPrevious) / scale), 0);
-      c = findRoot((z) => crossing(z) - increment, 0, 40, 1e-14);
+      c = findRoot((z) => crossing(z) - increment, 0, MAX_BOUNDARY, 1e-14);
     }
     // Sub-density of Z at this look on (−c, c), for the next look.
     const [nextNodes, nextWeights] = panelNodes(-c, c);
@@ -81,6 +86,7 @@ const GAUSS = gaussLegendre(16);
 
 /** Composite Gauss-Legendre nodes and weights on [a, b], panels of width ≤ 0.2. */
 function panelNodes(a: number, b: number): [number[], number[]] {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError(`integration bounds must be finite: [${a}, ${b}]`);
   const panels = Math.max(1, Math.ceil((b - a) / 0.2));
   const width = (b - a) / panels;
   const nodes: number[] = [];

@@ -49,8 +49,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 function assertSameSite(c: Context<AppEnv>) {
   if (SAFE_METHODS.has(c.req.method)) return
   const origin = c.req.header('origin')
-  const crossOrigin = origin !== undefined && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host
-  if (crossOrigin || origin === 'null' || c.req.header('sec-fetch-site') === 'cross-site') {
+  // An Origin that is not a URL (or is "null", as from a sandboxed page) is not this site either.
+  const crossOrigin = origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== new URL(c.req.url).host)
+  if (crossOrigin || c.req.header('sec-fetch-site') === 'cross-site') {
     throw new ApiError(403, 'forbidden', 'Cross-site requests may not change data with the session cookie')
   }
 }

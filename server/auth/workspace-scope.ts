@@ -10,6 +10,8 @@ export const workspaceScope = createMiddleware<AppEnv>(async (c, next) => {
   const auth = c.get('auth')
   if (!auth) throw new ApiError(401, 'not_signed_in', 'Sign in or send an API key')
   const slug = c.req.param('workspace') ?? ''
+  // Not a slug at all (NUL bytes, which PostgreSQL cannot hold, among others): no such workspace.
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(slug)) throw notFound('Workspace')
   const { db } = c.get('deps')
   if (auth.kind === 'api_key') {
     if (slug !== auth.workspaceSlug) throw notFound('Workspace')

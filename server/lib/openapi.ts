@@ -11,6 +11,7 @@ export const errorResponses = {
   404: error('Not found (or not yours)'),
   409: error('Duplicate or wrong state'),
   413: error('Request too large'),
+  415: error('The body is neither JSON nor, where taken, CSV'),
   422: error('Against a pipeline rule'),
 } as const
 

@@ -9,7 +9,7 @@ const Interval = z.array(z.number().nullable()).length(2).nullable()
 const calculator = <P extends string, T extends z.ZodType, R extends z.ZodType>(path: P, body: T, summary: string, result: R) =>
   createRoute({
     method: 'post', path: `/calculators/${path}` as `/calculators/${P}`, tags: ['calculators'], summary, request: jsonBody(body),
-    responses: { 200: json(result, summary), 400: errorResponses[400], 413: errorResponses[413] },
+    responses: { 200: json(result, summary), 400: errorResponses[400], 403: errorResponses[403], 413: errorResponses[413], 415: errorResponses[415] },
   })
 
 const Nullable = z.number().nullable()

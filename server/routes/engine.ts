@@ -20,16 +20,22 @@ const csvOrJson = {
   description: 'Every row, as JSON or as a CSV file (?format=csv)',
 }
 
-/** Streams pages from a generator as one JSON document or one CSV file, never holding them all. */
-function streamRows<T extends object>(c: Context<AppEnv>, format: 'json' | 'csv', filename: string, columns: (keyof T & string)[], pages: AsyncGenerator<T[]>) {
+/**
+ * Streams pages from a generator as one JSON document or one CSV file, never holding them all.
+ * The first page is read before the reply starts, so a missing test is still a 404, not a 200
+ * whose body breaks off.
+ */
+async function streamRows<T extends object>(c: Context<AppEnv>, format: 'json' | 'csv', filename: string, columns: (keyof T & string)[], pages: AsyncGenerator<T[]>) {
   const encoder = new TextEncoder()
   let first = true
+  let pending: IteratorResult<T[]> | undefined = await pages.next()
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       controller.enqueue(encoder.encode(format === 'csv' ? '\uFEFF' + csvLine(columns) : '{"items":['))
     },
     async pull(controller) {
-      const next = await pages.next()
+      const next = pending ?? (await pages.next())
+      pending = undefined
       if (next.done) {
         if (format === 'json') controller.enqueue(encoder.encode(']}'))
         controller.close()
@@ -87,14 +93,14 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const assigned: Awaited<ReturnType<typeof assignCustomers>> = []
     for (let i = 0; i < customers.length; i += 10_000) assigned.push(...(await assignCustomers(db, scope, id, customers.slice(i, i + 10_000))))
     async function* once() { yield assigned }
-    return streamRows(c, c.req.header('accept')?.includes('application/json') ? 'json' : 'csv', `test-${id}-assignments`, ['customerKey', 'group', 'stratum', 'assignedAt', 'created'], once())
+    return await streamRows(c, c.req.header('accept')?.includes('application/json') ? 'json' : 'csv', `test-${id}-assignments`, ['customerKey', 'group', 'stratum', 'assignedAt', 'created'], once())
   })
   .openapi(route('assignments', {
     method: 'get', path: '/{workspace}/tests/{id}/assignments', request: { params: IdParam, query: ExportQuery }, responses: { 200: csvOrJson },
   }), async (c) => {
     const { db, scope } = allow(c, 'read')
     const id = c.req.valid('param').id
-    return streamRows(c, c.req.valid('query').format, `test-${id}-assignments`, ['customerKey', 'group', 'stratum', 'assignedAt'], listAssignments(db, scope, id))
+    return await streamRows(c, c.req.valid('query').format, `test-${id}-assignments`, ['customerKey', 'group', 'stratum', 'assignedAt'], listAssignments(db, scope, id))
   })
 
   .openapi(route('deals', {
@@ -139,5 +145,5 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
   }), async (c) => {
     const { db, scope } = allow(c, 'read')
     const id = c.req.valid('param').id
-    return streamRows(c, c.req.valid('query').format, `test-${id}-deals`, ['externalId', 'customerKey', 'group', 'closedAt', 'converted', 'revenue', 'late', 'updatedAt'], listDeals(db, scope, id))
+    return await streamRows(c, c.req.valid('query').format, `test-${id}-deals`, ['externalId', 'customerKey', 'group', 'closedAt', 'converted', 'revenue', 'late', 'updatedAt'], listDeals(db, scope, id))
   })

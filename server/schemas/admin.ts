@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { Id, ListQuery, requiredText } from './common.ts'
+import { Id, ListQuery, requiredText, text } from './common.ts'
 
 export const RoleEnum = z.enum(['marketer', 'analyst', 'leader', 'admin'])
 
@@ -37,7 +37,7 @@ export const Comment = z
   .object({ id: z.number(), subjectType: CommentSubject, subjectId: z.number(), authorId: z.number().nullable(), body: z.string(), createdAt: z.string() })
   .openapi('Comment')
 
-export const AuditQuery = ListQuery.extend({ subjectType: z.string().max(40).optional(), subjectId: Id.optional() })
+export const AuditQuery = ListQuery.extend({ subjectType: text(40).optional(), subjectId: Id.optional() })
 export const AuditEntry = z
   .object({
     id: z.number(), action: z.string(), subjectType: z.string(), subjectId: z.number().nullable(),

@@ -4,9 +4,14 @@ export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER
 export const IdParam = z.object({ workspace: z.string().min(1).max(64), id: Id })
 export const WorkspaceParam = z.object({ workspace: z.string().min(1).max(64).openapi({ example: 'demo' }) })
 
-/** Free text with a bound, trimmed; rejects NUL, which PostgreSQL cannot store. */
+/**
+ * Free text with a bound, trimmed. Refuses what PostgreSQL cannot store as sent: NUL, and lone
+ * UTF-16 surrogates (JSON allows "\ud800"; stored, it would come back as another character).
+ */
 export const text = (max: number) =>
-  z.string().trim().max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+  z.string().trim().max(max)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+    .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
 export const requiredText = (max: number) => text(max).pipe(z.string().min(1, 'must not be empty'))
 
 export const ErrorBody = z

@@ -67,6 +67,8 @@ export async function updateAudited<T extends OwnedTable>(
   options: { action?: string; reason?: string | null; touch?: boolean } = {},
 ) {
   const before = await getOwned(trx, table, scope.workspaceId, id, true)
+  // Nothing to change (an empty PATCH): the row as it is, and nothing to record.
+  if (Object.keys(patch as object).length === 0) return before
   const values: Record<string, unknown> = { ...(patch as Record<string, unknown>), ...(options.touch === false ? {} : { updated_at: new Date() }) }
   const after = (await (trx as Loose)
     .updateTable(table as string)

@@ -132,3 +132,16 @@ describe('the OpenAPI document and its reference page', () => {
     expect(res.body).toContain('CreateHypothesis')
   })
 })
+
+describe('text that cannot be stored as sent', () => {
+  it('refuses a lone surrogate, which would come back as another character', async () => {
+    const res = await ws.call('admin', 'POST', '/segments', '{"name": "A\\ud800B"}')
+    expect(res.status).toBe(400)
+    expect(res.body.error.details[0]).toMatchObject({ path: 'body.name', message: 'must be well-formed Unicode (no lone surrogates)' })
+    const test = await ws.test()
+    await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
+    const assign = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, '{"customerKey": "K\\udfff"}')
+    expect(assign.status).toBe(400)
+    expect(await ctx.db.selectFrom('assignments').select('id').where('test_id', '=', test.id).execute()).toEqual([])
+  })
+})

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import { expect } from 'vitest'
 import { hashToken, newToken } from '../../server/auth/tokens.ts'
@@ -43,7 +42,10 @@ export function errorShapeProblem(status: number, headers: Headers, body: unknow
   if (!Array.isArray(error.details)) return 'details is not an array'
   for (const d of error.details as Record<string, unknown>[]) {
     if (typeof d !== 'object' || d === null || typeof d.path !== 'string' || typeof d.message !== 'string') return `bad detail ${JSON.stringify(d)}`
-    const extraDetail = Object.keys(d).filter((k) => !['path', 'message', 'row', 'field'].includes(k))
+    // The Error schema of the OpenAPI document: path and message, and for refused rows row, field and code.
+    const extraDetail = Object.keys(d).filter((k) => !['path', 'message', 'row', 'field', 'code'].includes(k))
+    if ('row' in d && typeof d.row !== 'number') return 'detail row is not a number'
+    if (('field' in d && typeof d.field !== 'string') || ('code' in d && typeof d.code !== 'string')) return 'detail field or code is not a string'
     if (extraDetail.length) return `extra keys in a detail: ${extraDetail.join(',')}`
   }
   return null
@@ -54,23 +56,48 @@ export function expectErrorShape(res: { status: number; headers: Headers; body: 
 }
 
 /**
- * One query that fingerprints the whole database: each table's row count and a sum of the hashes
- * of its rows (api_keys without last_used_at, which every keyed request touches), and the
- * audit log's highest id. Equal fingerprints mean no row was added, removed or changed.
+ * Watches every table for changes: a row trigger on each logs the table's name into
+ * trust_changes for each row inserted, deleted or really changed (api_keys ignores
+ * last_used_at, which every keyed request sets). A rolled-back write leaves no entry, so "the
+ * log did not grow" means exactly "no data changed" — in place updates included, which row
+ * counts would miss — and checking it is one index lookup, cheap enough for every request.
  */
-export async function fingerprinter(db: TestContext['db']) {
+export async function changeWatcher(db: TestContext['db']) {
   const tables = (await sql<{ name: string }>`
     select table_name as name from information_schema.tables
     where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%'
     order by table_name`.execute(db)).rows.map((r) => r.name)
-  expect(tables).toEqual(expect.arrayContaining(['audit_log', 'segments', 'tests', 'deals', 'sessions', 'api_keys']))
-  const parts = tables.map((t) =>
-    `(select count(*) || ':' || coalesce(sum(hashtext((to_jsonb(r) - 'last_used_at')::text)::bigint), 0) from "${t}" r) as "${t}"`)
-  const query = sql.raw<Record<string, string>>(`select ${parts.join(', ')}, (select coalesce(max(id), 0) from audit_log)::text as audit_max_id`)
-  return async (): Promise<Record<string, string>> => (await query.execute(db)).rows[0]!
+  expect(tables).toEqual(expect.arrayContaining(['audit_log', 'segments', 'tests', 'deals', 'sessions', 'api_keys', 'memberships']))
+  const statements = [
+    'create table trust_changes (id bigint generated always as identity primary key, table_name text not null, op text not null)',
+    `create function trust_log_change() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'UPDATE' and tg_table_name = 'api_keys'
+         and (to_jsonb(old) - 'last_used_at') = (to_jsonb(new) - 'last_used_at') then return null; end if;
+      if tg_op = 'UPDATE' and old is not distinct from new then return null; end if;
+      insert into trust_changes (table_name, op) values (tg_table_name, tg_op);
+      return null;
+    end $$`,
+    ...tables.map((t) => `create trigger trust_watch after insert or update or delete on "${t}" for each row execute function trust_log_change()`),
+  ]
+  for (const statement of statements) await sql.raw(statement).execute(db)
+  const mark = async () => Number((await sql<{ id: string }>`select coalesce(max(id), 0) as id from trust_changes`.execute(db)).rows[0]!.id)
+  /** Tables changed since a mark, with the kind of change: `segments:INSERT`. */
+  const since = async (from: number) =>
+    (await sql<{ change: string }>`select distinct table_name || ':' || op as change from trust_changes where id > ${from} order by 1`.execute(db)).rows.map((r) => r.change)
+  return { tables, mark, since }
 }
 
-/** The tables whose fingerprints differ. */
+/**
+ * The row count of every table and the audit log's highest id, in one query: the plain check,
+ * beside the change log, for the tests outside the fuzz loop.
+ */
+export async function countRows(db: TestContext['db'], tables: string[]): Promise<Record<string, string>> {
+  const parts = tables.map((t) => `(select count(*) from "${t}")::text as "${t}"`)
+  return (await sql.raw<Record<string, string>>(`select ${parts.join(', ')}, (select coalesce(max(id), 0) from audit_log)::text as audit_max_id`).execute(db)).rows[0]!
+}
+
+/** The keys whose values differ. */
 export function changedTables(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   return Object.keys(before).filter((k) => before[k] !== after[k])
 }
@@ -113,28 +140,39 @@ export async function openWorld() {
     return res.body
   }
   const startedTest = async (targetDeals: number) => {
-    const test = await ws.test({ plan: { targetDeals } })
+    const hypothesis = await ws.hypothesis({ recommendationId: (await parents()).recommendation })
+    const test = await ws.test({ hypothesisId: hypothesis.id, plan: { targetDeals } })
     await ok('POST', `/tests/${test.id}/start`)
     await ok('POST', `/tests/${test.id}/assignments`, { customers: [{ customerKey: 'c-1' }, { customerKey: 'c-2' }, { customerKey: 'c-3' }, { customerKey: 'c-4' }] })
     return test.id as number
   }
-  /** How to make one real object of each kind the paths name. */
+  // Parents shared by the objects made below, made once; never the target of a real id, so a
+  // delete through the API takes only the object it names.
+  let base: Promise<{ segment: number; journey: number; stage: number; recommendation: number }> | undefined
+  const parents = () => (base ??= (async () => {
+    const stage = await ws.stage()
+    const journey = (await ok('GET', `/journeys/${stage.journeyId}`)).segmentId as number
+    const recommendation = await ws.recommendation({ stageId: stage.id, barrierId: null })
+    return { segment: journey, journey: stage.journeyId as number, stage: stage.id as number, recommendation: recommendation.id as number }
+  })())
+  /** How to make one real object of each kind the paths name: one request or a few each. */
   const makers: Record<string, () => Promise<number>> = {
     segments: async () => (await ws.segment()).id,
-    journeys: async () => (await ws.journey()).id,
-    stages: async () => (await ws.stage()).id,
-    touchpoints: async () => (await ok('POST', '/touchpoints', { stageId: (await ws.stage()).id, channel: 'email', description: 'Welcome letter' })).id,
-    barriers: async () => (await ws.barrier()).id,
-    recommendations: async () => (await ws.recommendation()).id,
-    hypotheses: async () => (await ws.hypothesis()).id,
-    tests: async () => (await ws.test()).id,
+    journeys: async () => (await ws.journey({ segmentId: (await parents()).segment })).id,
+    stages: async () => (await ws.stage({ journeyId: (await parents()).journey })).id,
+    touchpoints: async () => (await ok('POST', '/touchpoints', { stageId: (await parents()).stage, channel: 'email', description: 'Welcome letter' })).id,
+    barriers: async () => (await ws.barrier({ stageId: (await parents()).stage })).id,
+    recommendations: async () => (await ws.recommendation({ stageId: (await parents()).stage, barrierId: null })).id,
+    hypotheses: async () => (await ws.hypothesis({ recommendationId: (await parents()).recommendation })).id,
+    // A hypothesis of its own: a decision on a test settles its hypothesis, which then takes no new test.
+    tests: async () => (await ws.test({ hypothesisId: (await ws.hypothesis({ recommendationId: (await parents()).recommendation })).id })).id,
     runningTest: () => startedTest(1000),
     completedTest: async () => {
       const id = await startedTest(2)
       await ok('POST', `/tests/${id}/deals`, [
-        { externalId: 'd-1', customerKey: 'c-1', closedAt: '2026-11-20', converted: true },
-        { externalId: 'd-2', customerKey: 'c-2', closedAt: '2026-11-20', converted: false },
-        { externalId: 'd-3', customerKey: 'c-3', closedAt: '2026-11-20', converted: false },
+        { externalId: 'd-1', customerKey: 'c-1', closedAt: ctx.now().toISOString(), converted: true },
+        { externalId: 'd-2', customerKey: 'c-2', closedAt: ctx.now().toISOString(), converted: false },
+        { externalId: 'd-3', customerKey: 'c-3', closedAt: ctx.now().toISOString(), converted: false },
       ])
       return id
     },
@@ -145,9 +183,11 @@ export async function openWorld() {
       return page.items[0].id
     },
     'api-keys': async () => (await ok('POST', '/api-keys', { name: 'Email tool' })).id,
-    members: async () => (await ok('POST', '/members', {
-      email: `extra-${randomBytes(4).toString('hex')}@example.test`, name: 'Extra member', password: 'long enough password', role: 'marketer',
-    })).userId,
+    members: async () => {
+      const user = await ctx.newUser('extra')
+      await ctx.db.insertInto('memberships').values({ workspace_id: ws.id, user_id: user.id, role: 'marketer' }).execute()
+      return user.id
+    },
   }
   const made = new Map<string, Promise<number>>()
   let makes = 0
@@ -160,12 +200,18 @@ export async function openWorld() {
     }
     return made.get(kind)!
   }
-  /** After a delete succeeded any cached object may be gone (cascades): make them again on demand. */
-  const forgetAll = () => made.clear()
+  /**
+   * Each kind's object comes with its own parents, so deleting it takes no other kind's object
+   * with it: forget that kind. After a delete by some other id anything may be gone: forget all.
+   */
+  const forget = (kind?: string) => (kind ? made.delete(kind) : made.clear())
+  const watcher = await changeWatcher(ctx.db)
   const otherIds = { segment: (await other.segment()).id as number, test: (await other.test()).id as number }
 
   return {
-    ctx, ws, other, callers, realId, forgetAll, otherIds, fingerprint: await fingerprinter(ctx.db),
+    ctx, ws, other, callers, realId, forget, otherIds, watcher,
+    /** Row counts of every table and the audit log's highest id. */
+    counts: () => countRows(ctx.db, watcher.tables),
     /** How many objects `realId` has made so far. */
     get made() { return makes },
   }
