@@ -28,7 +28,7 @@ export function findRoot(f: (x: number) => number, lo: number, hi: number, toler
       d = m;
       e = m;
     } else {
-      let s = fb / fa;
+      const s = fb / fa;
       let p: number;
       let q: number;
       if (a === c) {
