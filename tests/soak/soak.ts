@@ -37,13 +37,14 @@ export async function soak(url: string, pid: number, options: { seconds: number;
   const send = async (kind: (typeof kinds)[number]) => {
     let path: string
     let init: { method?: string; body?: string } = {}
+    let key: string | undefined
     if (kind === 'assign') {
-      const key = `S-${customer++}`
+      key = `S-${customer++}`
       path = `${base}/assignments`
       init = { method: 'POST', body: JSON.stringify({ customerKey: key }) }
-      assigned.push(key)
-    } else if (kind === 'deals' && assigned.length > 50) {
-      const rows = Array.from({ length: 50 }, () => ({ externalId: `SD-${deal++}`, customerKey: assigned[Math.floor(Math.random() * (assigned.length - 50))]!, closedAt: new Date().toISOString(), converted: Math.random() < 0.2 }))
+    } else if (kind === 'deals' && assigned.length > 0) {
+      // Deals only for customers whose assignment has been answered, as a CRM would send them.
+      const rows = Array.from({ length: 50 }, () => ({ externalId: `SD-${deal++}`, customerKey: assigned[Math.floor(Math.random() * assigned.length)]!, closedAt: new Date().toISOString(), converted: Math.random() < 0.2 }))
       path = `${base}/deals`
       init = { method: 'POST', body: JSON.stringify(rows) }
     } else if (kind === 'portfolio') path = '/api/workspaces/demo/portfolio'
@@ -53,6 +54,7 @@ export async function soak(url: string, pid: number, options: { seconds: number;
     const body = await res.text()
     ;(latencies[kind] ??= []).push(performance.now() - started)
     if (!res.ok) errors.push({ status: res.status, path, body: body.slice(0, 300) })
+    else if (key) assigned.push(key)
   }
 
   // Warm up, then measure memory from a settled start.
