@@ -50,6 +50,11 @@ export const TestResults = z
       practice: z.array(z.object({ deals: z.number(), power: N, minimumDetectableEffect: N })).describe('What 100 and 150 deals can do for this plan'),
     }),
     lateDeals: z.number(),
+    decision: z.object({
+      id: z.number(), verdict: z.string(), decidedAt: z.string(),
+      totalsAtDecision: z.object({ control: z.object({ deals: z.number(), conversions: z.number() }), treatment: z.object({ deals: z.number(), conversions: z.number() }) }).nullable(),
+      changedSinceDecision: z.boolean().describe('The deals changed after the decision (a later outcome, a correction)'),
+    }).nullable().describe('For a decided test: the decision and whether the data changed since'),
     verdict: Verdict,
     summary: z.string().describe('The verdict in plain words, in the requested language'),
     series: z.array(z.object({ day: z.string(), control: ArmPoint, treatment: ArmPoint, difference: z.object({ estimate: N, interval: Interval }) })),

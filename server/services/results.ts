@@ -130,6 +130,23 @@ export async function decisionSnapshot(db: Kysely<DB> | Transaction<DB>, test: T
   }
 }
 
+type DecisionSnapshot = Awaited<ReturnType<typeof decisionSnapshot>>
+
+/**
+ * The decision a test was decided on, and whether its data changed since: the totals kept with
+ * the decision against today's. A later outcome or a corrected deal makes `changedSinceDecision`
+ * true, and the report says so.
+ */
+function decisionCheck(decision: { id: number; verdict: string; decided_at: Date; results: unknown }, totals: Record<'control' | 'treatment', Totals>) {
+  const kept = (decision.results as DecisionSnapshot | null)?.totals ?? null
+  const now = { control: { deals: totals.control.deals, conversions: totals.control.conversions }, treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions } }
+  return {
+    id: decision.id, verdict: decision.verdict, decidedAt: decision.decided_at.toISOString(),
+    totalsAtDecision: kept,
+    changedSinceDecision: kept === null || JSON.stringify(kept) !== JSON.stringify(now),
+  }
+}
+
 /**
  * What the practice's usual samples (100 and 150 closed deals) can do for this plan: the power to
  * detect the hypothesis's expected lift, and the smallest rise they detect at the plan's power.
@@ -163,10 +180,13 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
   const hypothesis = { baseline_rate, expected_lift }
   if (test.status === 'draft' || !test.frozen_plan) throw wrongState('The test has not started: there are no results yet')
   const plan = test.frozen_plan
-  const [totals, series, balance] = await Promise.all([
+  const [totals, series, balance, decision] = await Promise.all([
     totalsOf(db, testId),
     cumulativeSeries(db, testId, 1 - plan.alpha),
     plan.assignmentMethod === 'stratified_blocks' ? balanceTable(db, testId) : Promise.resolve([]),
+    test.status === 'decided'
+      ? db.selectFrom('decisions').select(['id', 'verdict', 'decided_at', 'results']).where('test_id', '=', testId).orderBy('id', 'desc').limit(1).executeTakeFirst()
+      : Promise.resolve(undefined),
   ])
   // The pace: deals closed in the last four weeks, read off the cumulative series.
   const since = new Date(now.getTime() - 28 * DAY_MS).toISOString().slice(0, 10)
@@ -191,6 +211,7 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
       practice: practiceSamples(plan, hypothesis.baseline_rate, hypothesis.expected_lift),
     },
     lateDeals: totals.control.late + totals.treatment.late,
+    decision: decision ? decisionCheck(decision, totals) : null,
     verdict,
     summary: verdict.summary[lang],
     series,

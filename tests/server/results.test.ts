@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { achievedPower, obrienFlemingBoundaries, twoProportionZTest } from '../../stats/index.ts'
+import { achievedPower, obrienFlemingBoundaries, twoProportionZTest, verdict } from '../../stats/index.ts'
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 
 let ctx: TestContext
@@ -87,5 +87,26 @@ describe('results of a running test', () => {
     const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, { verdict: 'iterate', rationale: 'Too few deals to tell' })
     expect(decision.body.results.verdict.pValue).toBe(results.body.verdict.pValue)
     expect(decision.body.results.totals.control.deals + decision.body.results.totals.treatment.deals).toBe(10)
+  })
+})
+
+describe('a decision and the data after it', () => {
+  it('recomputes from the raw deals to the numbers it was made on, and says when the data changed since', async () => {
+    const { ws, test } = await startedTest({ targetDeals: 10 }, 10)
+    const closedAt = new Date(ctx.now().getTime() - DAY).toISOString()
+    await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, Array.from({ length: 10 }, (_, i) => ({ externalId: `D-${i}`, customerKey: `C-${i}`, closedAt, converted: i < 3 })))
+    const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, { verdict: 'reject', rationale: 'No difference' })
+    const raw = await ctx.db.selectFrom('deals').select(['group', (eb) => eb.fn.countAll<number>().as('deals'), (eb) => eb.fn.sum<number>(eb.case().when('converted', '=', true).then(1).else(0).end()).as('conversions')])
+      .where('test_id', '=', test.id).where('late', '=', false).groupBy('group').orderBy('group').execute()
+    const recounted = Object.fromEntries(raw.map((r) => [r.group, { deals: Number(r.deals), conversions: Number(r.conversions) }]))
+    expect(decision.body.results.totals).toEqual(recounted)
+    const verdictNow = verdict({ ...recounted as never, plan: { alpha: 0.05, power: 0.8, alternative: 'two-sided', controlShare: 0.5, targetDeals: 10, baselineRate: 0.15, expectedLift: 0.12 } })
+    expect(decision.body.results.verdict.pValue).toBe(verdictNow.pValue)
+    const unchanged = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
+    expect(unchanged.body.decision).toMatchObject({ id: decision.body.id, verdict: 'reject', changedSinceDecision: false })
+
+    await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, [{ externalId: 'D-5', customerKey: 'C-5', closedAt, converted: true }])
+    const changed = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
+    expect(changed.body.decision).toMatchObject({ changedSinceDecision: true, totalsAtDecision: recounted })
   })
 })
