@@ -98,8 +98,10 @@ export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: numb
   const seen = new Set<string>()
   const duplicates = customers.flatMap((c, row) => (seen.has(c.customerKey) ? [{ path: `customers.${row}.customerKey`, message: 'repeated in this request' }] : (seen.add(c.customerKey), [])))
   if (duplicates.length) throw new ApiError(400, 'invalid_input', 'A customer appears more than once in the list', duplicates)
+  const byHash = await assignByHash(db, scope, testId, customers)
+  if (byHash) return byHash
   const test = await runningTest(db, scope, testId)
-  if (test.assignment_method === 'hash') return assignByHash(db, test, customers)
+  if (test.assignment_method === 'hash') return (await assignByHash(db, scope, testId, customers))!
   // Stratified blocks share the blocks' state, so the draw and the insert share a transaction.
   return db.transaction().execute(async (trx) => {
     const keys = customers.map((c) => c.customerKey)
@@ -132,31 +134,47 @@ export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: numb
 type AssignedRow = { customer_key: string; group: Group; stratum: string | null; assigned_at: Date; created: boolean }
 
 /**
- * The hash method needs no shared state, so it needs no transaction: one statement inserts the
- * new customers (skipping those already there) and returns every requested customer's row. A
- * customer inserted by a concurrent call after this statement's snapshot is read back once more.
+ * The hash method needs no shared state, so it needs no transaction, and it is one statement:
+ * the test must be running and use the hash method (else no row comes back and the caller finds
+ * out why), new customers are inserted with the group computed in SQL exactly as `hashGroup`
+ * computes it, and every requested customer's row is returned. A customer inserted by a
+ * concurrent call after this statement's snapshot is read back once more. Returns null when the
+ * statement did not apply (not running, or another method).
  */
-async function assignByHash(db: Kysely<DB>, test: TestRow, customers: CustomerInput[]): Promise<Assignment[]> {
+async function assignByHash(db: Kysely<DB>, scope: Scope, testId: number, customers: CustomerInput[]): Promise<Assignment[] | null> {
   const keys = pgArray(customers.map((c) => c.customerKey), 'text[]')
   const { rows } = await sql<AssignedRow>`
-    with input (k, g, s) as (
-      select * from unnest(${keys}, ${pgArray(customers.map((c) => hashGroup(test.salt, c.customerKey, test.control_share)), 'text[]')}, ${pgArray(customers.map((c) => c.stratum ?? ''), 'text[]')})
+    with t as (
+      select id, salt, control_share from tests
+      where id = ${testId} and workspace_id = ${scope.workspaceId} and status = 'running' and assignment_method = 'hash'
+    ), input (k, s) as (
+      select * from unnest(${keys}, ${pgArray(customers.map((c) => c.stratum ?? ''), 'text[]')})
     ), inserted as (
       insert into assignments (test_id, customer_key, "group", stratum)
-      select ${test.id}, k, g, nullif(s, '') from input
+      select t.id, i.k,
+        case when ('x' || encode(substring(sha256(convert_to(t.salt || ':' || i.k, 'UTF8')) from 1 for 6), 'hex'))::bit(48)::bigint::float8 / 281474976710656 < t.control_share
+          then 'control' else 'treatment' end,
+        nullif(i.s, '')
+      from input i cross join t
       on conflict (test_id, customer_key) do nothing
       returning customer_key, "group", stratum, assigned_at, true as created
     )
     select * from inserted
     union all
     select a.customer_key, a."group", a.stratum, a.assigned_at, false
-    from assignments a
-    where a.test_id = ${test.id} and a.customer_key = any(${keys}) and a.customer_key not in (select customer_key from inserted)`.execute(db)
+    from assignments a join t on a.test_id = t.id
+    where a.customer_key = any(${keys}) and a.customer_key not in (select customer_key from inserted)`.execute(db)
+  if (rows.length === 0) {
+    // Either the statement did not apply, or every customer was inserted by concurrent calls
+    // after its snapshot: only the test's state tells which.
+    const test = await db.selectFrom('tests').select(['status', 'assignment_method']).where('id', '=', testId).where('workspace_id', '=', scope.workspaceId).executeTakeFirst()
+    if (test?.status !== 'running' || test.assignment_method !== 'hash') return null
+  }
   const byKey = new Map(rows.map((r) => [r.customer_key, r]))
   const missing = customers.filter((c) => !byKey.has(c.customerKey)).map((c) => c.customerKey)
   if (missing.length) {
     const late = await db.selectFrom('assignments').select(['customer_key', 'group', 'stratum', 'assigned_at'])
-      .where('test_id', '=', test.id).where(sql<boolean>`customer_key = any(${pgArray(missing, 'text[]')})`).execute()
+      .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(missing, 'text[]')})`).execute()
     for (const r of late) byKey.set(r.customer_key, { ...r, created: false })
   }
   return customers.map((c) => {

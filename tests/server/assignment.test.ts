@@ -37,6 +37,14 @@ describe('assigning customers to control and treatment', () => {
     expect(controls).toBeLessThan(2200)
   })
 
+  it('computes in the database the same group as hashGroup, for any key', async () => {
+    const { ws, test } = await runningTest({ controlShare: 0.37 })
+    const keys = ['CRM-1', 'Иванов И.И.', 'a"b\\c', 'emoji 🚗', ' spaced ', 'x'.repeat(200), ...Array.from({ length: 500 }, (_, i) => `K${i * 7919}`)]
+    const res = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customers: keys.map((customerKey) => ({ customerKey })) })
+    const { salt } = await ctx.db.selectFrom('tests').select('salt').where('id', '=', test.id).executeTakeFirstOrThrow()
+    for (const a of res.body.items) expect(a.group, a.customerKey).toBe(hashGroup(salt, a.customerKey, 0.37))
+  })
+
   it('gives 50 concurrent calls for one customer one row and one answer', async () => {
     const { ws, test } = await runningTest()
     const replies = await Promise.all(Array.from({ length: 50 }, () => ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customerKey: 'SAME' })))

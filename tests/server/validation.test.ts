@@ -145,3 +145,24 @@ describe('text that cannot be stored as sent', () => {
     expect(await ctx.db.selectFrom('assignments').select('id').where('test_id', '=', test.id).execute()).toEqual([])
   })
 })
+
+describe('requests as a browser sends them over HTTP', () => {
+  it('takes a DELETE without a body, type or length, and refuses a typeless body', async () => {
+    const { serve } = await import('@hono/node-server')
+    const server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise((r) => server.once('listening', r))
+    const { port } = server.address() as { port: number }
+    try {
+      const segment = await ws.segment()
+      const cookie = `cxw_session=${ws.members.admin.cookie}`
+      const removed = await fetch(`http://127.0.0.1:${port}/api/workspaces/${ws.slug}/segments/${segment.id}`, { method: 'DELETE', headers: { cookie } })
+      expect(removed.status).toBe(204)
+      const typeless = await fetch(`http://127.0.0.1:${port}/api/workspaces/${ws.slug}/segments`, {
+        method: 'POST', headers: { cookie }, body: new Blob(['{"name":"x"}']),
+      })
+      expect(typeless.status).toBe(415)
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
+  })
+})

@@ -9,6 +9,7 @@ import type {
   CreateRecommendation,
   CreateStage,
   CreateTest,
+  CreateTouchpoint,
   CsvCustomerMapping,
   CsvDealMapping,
   HypothesisStatus,
@@ -31,7 +32,8 @@ import type {
   UpdateBarrier,
   UpdateHypothesis,
   UpdateStage,
-  UpdateTest
+  UpdateTest,
+  UpdateTouchpoint
 } from './types'
 
 export { ApiError, type ApiErrorDetail } from './api-error'
@@ -84,7 +86,14 @@ function workspace(slug: string) {
     },
     stages: {
       create: (body: CreateStage) => call(workspaces.stages.$post({ param: ws, json: body })),
-      update: (id: Id, body: UpdateStage) => call(workspaces.stages[':id'].$patch({ param: one(id), json: body }))
+      update: (id: Id, body: UpdateStage) => call(workspaces.stages[':id'].$patch({ param: one(id), json: body })),
+      /** Refused with 409 `in_use` while the stage still has barriers or recommendations. */
+      remove: (id: Id) => call(workspaces.stages[':id'].$delete({ param: one(id) }))
+    },
+    touchpoints: {
+      create: (body: CreateTouchpoint) => call(workspaces.touchpoints.$post({ param: ws, json: body })),
+      update: (id: Id, body: UpdateTouchpoint) => call(workspaces.touchpoints[':id'].$patch({ param: one(id), json: body })),
+      remove: (id: Id) => call(workspaces.touchpoints[':id'].$delete({ param: one(id) }))
     },
     barriers: {
       list: (filter: { stage?: Id; status?: 'open' | 'testing' | 'addressed' } = {}) =>
@@ -96,6 +105,7 @@ function workspace(slug: string) {
             })
           )
         ),
+      get: (id: Id) => call(workspaces.barriers[':id'].$get({ param: one(id) })),
       create: (body: CreateBarrier) => call(workspaces.barriers.$post({ param: ws, json: body })),
       update: (id: Id, body: UpdateBarrier) => call(workspaces.barriers[':id'].$patch({ param: one(id), json: body }))
     },
@@ -117,6 +127,7 @@ function workspace(slug: string) {
       update: (id: Id, body: UpdateTest) => call(workspaces.tests[':id'].$patch({ param: one(id), json: body })),
       start: (id: Id) => call(workspaces.tests[':id'].start.$post({ param: one(id) })),
       decide: (id: Id, body: CreateDecision) => call(workspaces.tests[':id'].decision.$post({ param: one(id), json: body })),
+      decision: (id: Id) => call(workspaces.tests[':id'].decision.$get({ param: one(id) })),
       decisions: (id: Id) => call(workspaces.tests[':id'].decisions.$get({ param: one(id) })),
       // The results route declares its body as a free record; its shape is written out in types.ts.
       results: (id: Id, lang: 'en' | 'ru') =>

@@ -24,7 +24,9 @@ import type {
   Segment as SegmentSchema,
   Stage as StageSchema,
   Touchpoint as TouchpointSchema,
-  UpdateStage as UpdateStageSchema
+  CreateTouchpoint as CreateTouchpointSchema,
+  UpdateStage as UpdateStageSchema,
+  UpdateTouchpoint as UpdateTouchpointSchema
 } from '../../../../server/schemas/journey.ts'
 import type {
   Alternative as AlternativeSchema,
@@ -125,6 +127,8 @@ export type Alternative = z.infer<typeof AlternativeSchema>
 export type Segment = z.infer<typeof SegmentSchema>
 export type Journey = z.infer<typeof JourneySchema>
 export type Touchpoint = z.infer<typeof TouchpointSchema>
+export type CreateTouchpoint = z.input<typeof CreateTouchpointSchema>
+export type UpdateTouchpoint = z.input<typeof UpdateTouchpointSchema>
 export type Barrier = z.infer<typeof BarrierSchema>
 export type CreateBarrier = z.input<typeof CreateBarrierSchema>
 export type UpdateBarrier = z.input<typeof UpdateBarrierSchema>

@@ -2,12 +2,18 @@ import type { Chart as ChartClass } from 'chart.js'
 
 let loading: Promise<typeof ChartClass> | null = null
 
+/** Resolves once the browser has painted the current state of the page (a frame, then a task). */
+export function afterPaint(): Promise<void> {
+  return new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))
+}
+
 /**
  * chart.js, fetched the first time a page draws a chart (its own chunk, never in the app shell),
- * with only the parts our charts use registered.
+ * with only the parts our charts use registered. It is asked for after the page has painted, so
+ * parsing its 180 kB never holds back the numbers the charts sit beside.
  */
 export function loadChart(): Promise<typeof ChartClass> {
-  loading ??= import('chart.js').then((charts) => {
+  loading ??= afterPaint().then(() => import('chart.js')).then((charts) => {
     const { Chart, LineController, LineElement, PointElement, CategoryScale, LinearScale, Filler, Tooltip, Legend } = charts
     Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Filler, Tooltip, Legend)
     return Chart
