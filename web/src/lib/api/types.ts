@@ -353,6 +353,8 @@ export interface TestResults {
   provisional: boolean
   progress: ResultsProgress
   lateDeals: number
+  /** For a decided test: its decision, and whether the deals changed after it. */
+  decision?: { id: number; verdict: string; decidedAt: string; changedSinceDecision: boolean } | null
   verdict: StatsVerdict
   /** The plain-language summary in the requested language. */
   summary?: string
