@@ -100,7 +100,7 @@ describe('a decision and the data after it', () => {
       .where('test_id', '=', test.id).where('late', '=', false).groupBy('group').orderBy('group').execute()
     const recounted = Object.fromEntries(raw.map((r) => [r.group, { deals: Number(r.deals), conversions: Number(r.conversions) }]))
     expect(decision.body.results.totals).toEqual(recounted)
-    const verdictNow = verdict({ ...recounted as never, plan: { alpha: 0.05, power: 0.8, alternative: 'two-sided', controlShare: 0.5, targetDeals: 10, baselineRate: 0.15, expectedLift: 0.12 } })
+    const verdictNow = verdict({ control: recounted.control!, treatment: recounted.treatment!, plan: { alpha: 0.05, power: 0.8, alternative: 'two-sided', controlShare: 0.5, targetDeals: 10, baselineRate: 0.15, expectedLift: 0.12 } })
     expect(decision.body.results.verdict.pValue).toBe(verdictNow.pValue)
     const unchanged = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
     expect(unchanged.body.decision).toMatchObject({ id: decision.body.id, verdict: 'reject', changedSinceDecision: false })
