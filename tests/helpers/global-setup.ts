@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -10,6 +10,8 @@ import { migrateToLatest } from '../../db/migrate.ts'
 declare module 'vitest' {
   export interface ProvidedContext {
     database: { kind: 'server'; adminUrl: string; template: string } | { kind: 'embedded'; dumpPath: string }
+    /** Where suites record the figures printed at the end of the run (tests/helpers/figures.ts). */
+    figuresFile: string
   }
 }
 
@@ -19,6 +21,15 @@ declare module 'vitest' {
  * that each test file loads.
  */
 export default async function setup(project: TestProject) {
+  const figuresDir = mkdtempSync(join(tmpdir(), 'cxw-figures-'))
+  const figuresFile = join(figuresDir, 'figures.txt')
+  writeFileSync(figuresFile, '')
+  project.provide('figuresFile', figuresFile)
+  const printFigures = () => {
+    const lines = readFileSync(figuresFile, 'utf8').trim()
+    if (lines) console.log(`\nFigures of this run (${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}):\n${lines.split('\n').map((l) => `  ${l}`).join('\n')}\n`)
+    rmSync(figuresDir, { recursive: true, force: true })
+  }
   const adminUrl = process.env.DATABASE_URL
   if (adminUrl) {
     const template = `cxw_tpl_${randomBytes(4).toString('hex')}`
@@ -31,6 +42,7 @@ export default async function setup(project: TestProject) {
     await database.close()
     project.provide('database', { kind: 'server', adminUrl, template })
     return async () => {
+      printFigures()
       const clones = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${template + '%'}`
       for (const { datname } of clones) await admin.unsafe(`drop database if exists ${datname} with (force)`)
       await admin.end()
@@ -43,5 +55,8 @@ export default async function setup(project: TestProject) {
   writeFileSync(dumpPath, Buffer.from(await (await database.dumpDataDir!()).arrayBuffer()))
   await database.close()
   project.provide('database', { kind: 'embedded', dumpPath })
-  return () => rmSync(dir, { recursive: true, force: true })
+  return () => {
+    printFigures()
+    rmSync(dir, { recursive: true, force: true })
+  }
 }

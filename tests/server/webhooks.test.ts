@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { notifyTestCompleted } from '../../server/services/notifications.ts'
 import { createWebhookDispatcher, verifyWebhookSignature, type WebhookDispatcherOptions } from '../../server/services/webhooks.ts'
 import { createTestContext, type TestContext, type WorkspaceFixture } from '../helpers/context.ts'
+import { recordFigure } from '../helpers/figures.ts'
 
 let ctx: TestContext
 beforeAll(async () => { ctx = await createTestContext() })
@@ -234,6 +235,7 @@ describe('the webhook dispatcher', () => {
     expect(await deliveries(ws)).toMatchObject([{ status: 'failed', attempts: 3, lastStatus: null, deliveredAt: null }])
     d.advance(24 * 3600_000)
     expect(await d.deliverDue()).toBe(0)
+    recordFigure('fault survived: webhook receiver down — 3 attempts with backoff, marked failed, other writes not blocked')
   })
 
   it('keeps no transaction open while a receiver hangs: completions and edits go through meanwhile', async () => {

@@ -6,6 +6,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startServer, type ServerProcess } from '../helpers/server-process.ts'
 import { formatSoak, soak } from './soak.ts'
+import { recordFigure } from '../helpers/figures.ts'
 
 // The short soak CI runs (npm run soak -- 60 for the documented minute): mixed traffic at a fixed
 // rate against the real server process, with no errors and the server's memory flat.
@@ -38,6 +39,7 @@ afterAll(async () => {
 describe('soak', () => {
   it('serves 12 s of mixed traffic at 40 requests/s with no errors and flat memory', async () => {
     const report = await soak(server!.url, server!.child.pid!, { seconds: 12, rate: 40 })
+    recordFigure(formatSoak(report).split('\n')[0]!)
     console.log(formatSoak(report))
     expect(report.errors).toEqual([])
     expect(report.requests).toBeGreaterThanOrEqual(12 * 40 - 1)

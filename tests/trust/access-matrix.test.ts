@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Permission } from '../../server/auth/permissions.ts'
 import { PASSWORD } from '../helpers/context.ts'
 import { EVERYONE, errorShapeProblem, loadOperations, openWorld, type Who, type World } from './world.ts'
+import { recordFigure } from '../helpers/figures.ts'
 
 // Every operation of the OpenAPI document × every kind of caller, cell by cell. The expected
 // status comes from the table below (what each route needs, written from server/auth/permissions.ts),
@@ -15,7 +16,7 @@ beforeAll(async () => {
   operations = (await loadOperations(world.ctx)).operations
 })
 afterAll(async () => {
-  console.log(`access matrix: ${cells} cells tested (${rows.length} routes × ${EVERYONE.length} callers)`)
+  recordFigure(`access matrix: ${cells} cells tested (${rows.length} routes × ${EVERYONE.length} callers)`)
   await world?.ctx.close()
 })
 let cells = 0

@@ -5,6 +5,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { JSON_BODY_LIMIT } from '../../server/app.ts'
 import { changedTables, errorShapeProblem, kindOf, loadOperations, openWorld, type Operation, type Who, type World } from './world.ts'
+import { recordFigure } from '../helpers/figures.ts'
 
 // Property-based bad input over every operation of the OpenAPI document. Replay a failure with
 // FUZZ_SEED=<the seed printed> npx vitest run tests/trust/fuzz.test.ts
@@ -397,7 +398,7 @@ describe('property-based bad input over every route', () => {
     }
     logError.mockRestore()
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
-    console.log(`fuzz: ${requests} requests, seed ${SEED} (${operations.length} operations, ${world.made} objects made, ${seconds} s; replay with FUZZ_SEED=${SEED})`)
+    recordFigure(`fuzz: ${requests} requests, seed ${SEED} (${operations.length} operations, ${world.made} objects made, ${seconds} s; replay with FUZZ_SEED=${SEED})`)
     if (process.env.FUZZ_STATUSES) console.log([...statuses].map(([k, n]) => `${k}: ${n}`).join('\n'))
     const report = [...problems].map(([key, p]) => `${key} ×${p.count} on ${p.ops.size} operation(s): ${[...p.ops].slice(0, 6).join('; ')}${p.ops.size > 6 ? '; …' : ''}\n    e.g. ${p.example}`)
     expect(report, `seed ${SEED}:\n${report.join('\n')}`).toEqual([])
