@@ -38,7 +38,7 @@ export const HEADLINE_TONE: Record<Headline, 'good' | 'bad' | 'neutral' | 'accen
 }
 
 /** The lower and upper ends of an interval, or null when the interval or either end is missing. */
-export function ends(interval: [number | null, number | null] | null | undefined): [number, number] | null {
+export function ends(interval: readonly [number | null, number | null] | null | undefined): [number, number] | null {
   if (!interval || interval[0] === null || interval[1] === null) return null
   return [interval[0], interval[1]]
 }

@@ -46,6 +46,7 @@ import type {
   IngestResult as IngestResultSchema
 } from '../../../../server/schemas/deal.ts'
 import type { AuditEntry as AuditEntrySchema } from '../../../../server/schemas/admin.ts'
+import type { Portfolio as PortfolioSchema, TestResults as TestResultsSchema } from '../../../../server/schemas/results.ts'
 
 // API objects, inferred from the server's zod schemas (types only: no server code is bundled).
 // The value lists below feed the interface's selects; `satisfies` keeps them in step with the schemas.
@@ -259,152 +260,17 @@ export interface SrmResult {
   mismatch: boolean
 }
 
-// Results of a test and the portfolio. Their routes declare a free record as the body, so the shape
-// is written out here after server/services/results.ts (testResults) and stats/verdict.ts; replace
-// these with z.infer once the routes declare their schemas. Infinite interval ends arrive as null.
+// Results of a test and the portfolio, inferred from the server's response schemas
+// (server/schemas/results.ts). Infinite interval ends arrive as null.
 
-export type NullableInterval = [number | null, number | null] | null
-
-export interface ArmPoint {
-  deals: number
-  conversions: number
-  rate: number | null
-  interval: NullableInterval
-  revenuePerDeal: number | null
-}
-
-export interface SeriesPoint {
-  day: string
-  control: ArmPoint
-  treatment: ArmPoint
-  difference: { estimate: number | null; interval: NullableInterval }
-}
-
-export interface ResultsProgress {
-  targetDeals: number
-  deals: { control: number; treatment: number; total: number }
-  share: number
-  dealsPerWeek: number
-  projectedCompletion: string | null
-  plannedEnd: string | null
-  targetReached: boolean
-}
-
-export interface InterimLook {
-  look: number
-  informationFraction: number
-  deals: number
-  boundary: number
-  alphaSpent: number
-  reached: boolean
-  day: string | null
-  z: number | null
-  crossed: boolean
-}
-
-export interface BalanceRow {
-  stratum: string | null
-  control: number
-  treatment: number
-}
-
-export interface ArmReading {
-  rate: number | null
-  interval: NullableInterval
-  reason?: string | null
-}
-
-/** The stats verdict (stats/verdict.ts), as JSON. */
-export interface StatsVerdict {
-  control: ArmReading
-  treatment: ArmReading
-  difference: { estimate: number | null; interval: NullableInterval; reason?: string | null }
-  relativeLift: { estimate: number | null; interval: NullableInterval; reason?: string | null }
-  fisher: { pValue: number | null; oddsRatio?: number | null }
-  chiSquare: { statistic: number | null; pValue: number | null }
-  zTest: { z: number | null; pValue: number | null }
-  bayes: { probabilityTreatmentBetter: number | null }
-  recommended: 'fisher' | 'chiSquare'
-  pValue: number | null
-  significant: boolean | null
-  srm: { statistic: number | null; pValue: number | null; mismatch: boolean; reason?: string | null }
-  revenue: {
-    difference: { estimate: number | null; interval: NullableInterval }
-    welch: { t: number | null; df: number | null; pValue: number | null }
-    mannWhitney: { w: number | null; pValue: number | null } | null
-  } | null
-  power: { achieved: number | null; baselineRate: number | null; reason: string | null }
-  minimumDetectableEffect: { effect: number | null; reason: string | null }
-  sequential: { lookNumber: number; boundary: number; cumulativeAlpha: number; crossed: boolean } | null
-  /** In the requested language; both languages when the server sends the stats object as it is. */
-  summary: string | { en: string; ru: string }
-}
-
-export interface TestResults {
-  test: {
-    id: number
-    name: string
-    status: TestStatus
-    startedAt: string | null
-    completedAt: string | null
-    completionReason: Test['completionReason']
-  }
-  plan: TestPlan
-  provisional: boolean
-  progress: ResultsProgress
-  lateDeals: number
-  /** For a decided test: its decision, and whether the deals changed after it. */
-  decision?: { id: number; verdict: string; decidedAt: string; changedSinceDecision: boolean } | null
-  verdict: StatsVerdict
-  /** The plain-language summary in the requested language. */
-  summary?: string
-  series: SeriesPoint[]
-  balance: BalanceRow[]
-  interimLooks: InterimLook[]
-}
-
-export interface PortfolioTest {
-  id: number
-  name: string
-  status: TestStatus
-  hypothesisId: number
-  change: string
-  primaryMetric: string
-  segment: { id: number; name: string }
-  barrierId: number | null
-  startedAt: string | null
-  completedAt: string | null
-  completionReason: Test['completionReason']
-  progress: { targetDeals: number; deals: { control: number; treatment: number; total: number }; share: number }
-  /** Null before the first deal. */
-  result: {
-    control: ArmReading
-    treatment: ArmReading
-    difference: { estimate: number | null; interval: NullableInterval }
-    relativeLift: { estimate: number | null; interval: NullableInterval }
-    recommended: 'fisher' | 'chiSquare'
-    pValue: number | null
-    significant: boolean | null
-    probabilityTreatmentBetter: number | null
-    srmMismatch: boolean
-    /** In the requested language. */
-    summary: string
-  } | null
-  /** Expected yearly value of the change: the rise × the segment's yearly deals × the value of a conversion. */
-  impact: {
-    yearly: number
-    interval: NullableInterval
-    basis: { yearlyDeals: number; valuePerConversion: number }
-  } | null
-  decision: { id: number; verdict: Verdict; decidedAt: string } | null
-  /** Multiplicity-adjusted p-value, for tests concluded in the period. */
-  adjustedPValue: number | null
-}
-
-export interface Portfolio {
-  tests: PortfolioTest[]
-  running: number[]
-  awaitingDecision: number[]
-  decided: number[]
-  adjustment: { method: 'holm' | 'benjamini-hochberg'; from: string; to: string; tests: number }
-}
+export type NullableInterval = readonly [number | null, number | null] | null
+export type TestResults = z.infer<typeof TestResultsSchema>
+export type SeriesPoint = TestResults['series'][number]
+export type ArmPoint = SeriesPoint['control']
+export type ResultsProgress = TestResults['progress']
+export type InterimLook = TestResults['interimLooks'][number]
+export type BalanceRow = TestResults['balance'][number]
+export type StatsVerdict = TestResults['verdict']
+export type ArmReading = StatsVerdict['control']
+export type Portfolio = z.infer<typeof PortfolioSchema>
+export type PortfolioTest = Portfolio['tests'][number]
