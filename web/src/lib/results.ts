@@ -4,7 +4,7 @@ import type { StatsVerdict, TestResults } from './api/types.ts'
 export type Lang = 'en' | 'ru'
 
 /** The plain-language summary in the interface language (the server may send one or both). */
-export function summaryText(summary: StatsVerdict['summary'] | null | undefined, lang: Lang): string {
+export function summaryText(summary: StatsVerdict['summary'] | string | null | undefined, lang: Lang): string {
   if (!summary) return ''
   return typeof summary === 'string' ? summary : (summary[lang] ?? summary.en)
 }
