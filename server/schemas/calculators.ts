@@ -78,3 +78,31 @@ export const SequentialInput = z
   })
   .strict()
   .openapi('SequentialInput')
+
+// The calculators' replies. An undefined part is null; so is an unbounded end of an interval.
+const Nullable = z.number().nullable()
+const Interval = z.tuple([Nullable, Nullable]).readonly().nullable()
+
+export const SignificanceResult = z
+  .object({
+    control: z.object({ rate: Nullable, interval: Interval }), treatment: z.object({ rate: Nullable, interval: Interval }),
+    difference: z.object({ estimate: Nullable, interval: Interval }), relativeLift: z.object({ estimate: Nullable, interval: Interval }),
+    fisher: z.object({ pValue: Nullable, oddsRatio: Nullable, oddsRatioInterval: Interval }),
+    chiSquare: z.object({ statistic: Nullable, pValue: Nullable }), chiSquareYates: z.object({ statistic: Nullable, pValue: Nullable }),
+    zTest: z.object({ z: Nullable, pValue: Nullable }),
+    bayes: z.object({ probabilityTreatmentBetter: Nullable, expectedLoss: z.object({ treatment: Nullable, control: Nullable }) }),
+    recommended: z.enum(['fisher', 'chiSquare']), pValue: Nullable, significant: z.boolean().nullable(),
+  })
+  .openapi('SignificanceResult')
+export const SampleSizeResult = z.object({ control: z.number(), treatment: z.number(), total: z.number() }).openapi('SampleSizeResult')
+export const PowerResult = z.object({ power: Nullable, minimumDetectableEffect: Nullable }).openapi('PowerResult')
+export const RevenueResult = z
+  .object({
+    difference: z.object({ estimate: Nullable, interval: Interval }),
+    welch: z.object({ t: Nullable, df: Nullable, pValue: Nullable }),
+    mannWhitney: z.object({ w: Nullable, pValue: Nullable }).nullable(),
+  })
+  .openapi('RevenueResult')
+export const SrmResult = z.object({ statistic: Nullable, pValue: Nullable, mismatch: z.boolean() }).openapi('SrmResult')
+export const AdjustResult = z.object({ adjusted: z.array(z.number()) }).openapi('AdjustResult')
+export const SequentialResult = z.object({ cumulativeAlpha: z.array(z.number()), boundaries: z.array(z.number()) }).openapi('SequentialResult')

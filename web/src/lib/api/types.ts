@@ -46,6 +46,18 @@ import type {
   IngestResult as IngestResultSchema
 } from '../../../../server/schemas/deal.ts'
 import type { AuditEntry as AuditEntrySchema } from '../../../../server/schemas/admin.ts'
+import type {
+  PowerInput as PowerInputSchema,
+  PowerResult as PowerResultSchema,
+  RevenueInput as RevenueInputSchema,
+  RevenueResult as RevenueResultSchema,
+  SampleSizeInput as SampleSizeInputSchema,
+  SampleSizeResult as SampleSizeResultSchema,
+  SignificanceInput as SignificanceInputSchema,
+  SignificanceResult as SignificanceResultSchema,
+  SrmInput as SrmInputSchema,
+  SrmResult as SrmResultSchema
+} from '../../../../server/schemas/calculators.ts'
 import type { Portfolio as PortfolioSchema, TestResults as TestResultsSchema } from '../../../../server/schemas/results.ts'
 
 // API objects, inferred from the server's zod schemas (types only: no server code is bundled).
@@ -175,90 +187,20 @@ export interface JourneyMap extends Journey {
   stages: StageOnMap[]
 }
 
-// Calculators (no sign-in).
+// Calculators (no sign-in), inferred from the server's schemas (server/schemas/calculators.ts).
 
-export interface Interval {
-  estimate: number | null
-  interval: [number, number] | null
-}
-
-export interface SignificanceInput {
-  control: { deals: number; conversions: number }
-  treatment: { deals: number; conversions: number }
-  confidence?: number
-  alternative?: Alternative
-}
-
-export interface SignificanceResult {
-  control: { rate: number | null; interval: [number, number] | null }
-  treatment: { rate: number | null; interval: [number, number] | null }
-  difference: Interval | null
-  relativeLift: Interval | null
-  fisher: { pValue: number; oddsRatio: number | null; oddsRatioInterval: [number, number] | null } | null
-  chiSquare: { statistic: number; pValue: number } | null
-  chiSquareYates: { statistic: number; pValue: number } | null
-  zTest: { z: number; pValue: number } | null
-  bayes: { probabilityTreatmentBetter: number; expectedLoss: { treatment: number; control: number } } | null
-  recommended: 'fisher' | 'chiSquare'
-  pValue: number | null
-  significant: boolean | null
-}
-
-export interface SampleSizeInput {
-  baselineRate: number
-  minimumDetectableEffect: number
-  alpha?: number
-  power?: number
-  treatmentShare?: number
-  alternative?: Alternative
-}
-
-export interface SampleSizeResult {
-  control: number
-  treatment: number
-  total: number
-}
-
-export interface PowerInput {
-  baselineRate: number
-  control: number
-  treatment: number
-  alpha?: number
-  alternative?: Alternative
-  minimumDetectableEffect?: number
-  power?: number
-}
-
-export interface PowerResult {
-  power: number | null
-  minimumDetectableEffect: number | null
-}
-
-export type RevenueArm = { values: number[] } | { mean: number; sd: number; n: number }
-
-export interface RevenueInput {
-  control: RevenueArm
-  treatment: RevenueArm
-  confidence?: number
-  alternative?: Alternative
-}
-
-export interface RevenueResult {
-  difference: Interval
-  welch: { t: number; df: number; pValue: number } | null
-  mannWhitney: { w: number; pValue: number } | null
-}
-
-export interface SrmInput {
-  counts: { control: number; treatment: number }
-  planned: { control: number; treatment: number }
-}
-
-export interface SrmResult {
-  statistic: number
-  pValue: number
-  mismatch: boolean
-}
+export type Interval = z.infer<typeof RevenueResultSchema>['difference']
+export type SignificanceInput = z.input<typeof SignificanceInputSchema>
+export type SignificanceResult = z.infer<typeof SignificanceResultSchema>
+export type SampleSizeInput = z.input<typeof SampleSizeInputSchema>
+export type SampleSizeResult = z.infer<typeof SampleSizeResultSchema>
+export type PowerInput = z.input<typeof PowerInputSchema>
+export type PowerResult = z.infer<typeof PowerResultSchema>
+export type RevenueInput = z.input<typeof RevenueInputSchema>
+export type RevenueArm = RevenueInput['control']
+export type RevenueResult = z.infer<typeof RevenueResultSchema>
+export type SrmInput = z.input<typeof SrmInputSchema>
+export type SrmResult = z.infer<typeof SrmResultSchema>
 
 // Results of a test and the portfolio, inferred from the server's response schemas
 // (server/schemas/results.ts). Infinite interval ends arrive as null.
