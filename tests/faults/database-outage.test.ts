@@ -51,7 +51,7 @@ beforeAll(async () => {
   url.hostname = '127.0.0.1'
   cleanup = async () => { await admin.unsafe(`drop database if exists ${name} with (force)`); await admin.end() }
   server = await startServer({ DATABASE_URL: url.toString(), DEMO: '1' })
-}, 180_000)
+}, 240_000)
 afterAll(async () => {
   await server?.kill('SIGKILL')
   await relay?.close()

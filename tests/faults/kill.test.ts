@@ -30,7 +30,7 @@ beforeAll(async () => {
     cleanup = async () => rmSync(dir, { recursive: true, force: true })
   }
   server = await startServer({ ...env, DEMO: '1' })
-}, 180_000)
+}, 240_000)
 afterAll(async () => {
   await server?.kill('SIGKILL')
   await cleanup?.()
@@ -86,5 +86,5 @@ describe('deals survive a killed server: a batch is there whole or not at all, a
       expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: size })
       recordFigure(`fault survived: kill -9 during a ${label} batch of ${size.toLocaleString('en')} deals — found ${after === before ? 'none' : 'all'} of it after restart; resent, written exactly once`)
     }
-  })
+  }, 240_000)
 })

@@ -19,7 +19,7 @@ beforeAll(async () => {
   pg('pg_ctlcluster', '--skip-systemctl-redirect', version, cluster, 'start')
   pg('psql', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-qc', 'create database cxw')
   server = await startServer({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/cxw`, DEMO: '1' })
-}, 180_000)
+}, 240_000)
 afterAll(async () => {
   await server?.kill('SIGKILL')
   try { pg('pg_dropcluster', version, cluster, '--stop') } catch { /* already gone */ }

@@ -26,7 +26,7 @@ export interface ServerProcess {
  * Starts the real server (`server/main.ts`) as its own Node process — one process, no wrapper,
  * so a SIGKILL hits the server itself — and waits for /api/health.
  */
-export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 220_000): Promise<ServerProcess> {
   const port = await freePort()
   let log = ''
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {

@@ -30,7 +30,7 @@ beforeAll(async () => {
     cleanup = async () => rmSync(dir, { recursive: true, force: true })
   }
   server = await startServer({ ...env, DEMO: '1' })
-}, 180_000)
+}, 240_000)
 afterAll(async () => {
   await server?.kill()
   await cleanup?.()
