@@ -105,9 +105,12 @@ export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: numb
   // Stratified blocks share the blocks' state, so the draw and the insert share a transaction.
   return db.transaction().execute(async (trx) => {
     const keys = customers.map((c) => c.customerKey)
-    // drawFromBlocks finds out who is already assigned, after taking the blocks' locks.
-    const groups = await drawFromBlocks(trx, test, customers)
-    const fresh = customers.filter((c) => groups.has(c.customerKey))
+    const existing = await trx.selectFrom('assignments').select('customer_key')
+      .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`).execute()
+    const known = new Set(existing.map((r) => r.customer_key))
+    const candidates = customers.filter((c) => !known.has(c.customerKey))
+    const groups = candidates.length ? await drawFromBlocks(trx, test, candidates) : new Map<string, Group>()
+    const fresh = candidates.filter((c) => groups.has(c.customerKey))
     let created = new Set<string>()
     if (fresh.length) {
       const inserted = await sql<{ customer_key: string }>`

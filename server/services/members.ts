@@ -52,9 +52,9 @@ export async function updateMember(db: Kysely<DB>, scope: Scope, userId: number,
     if (current.role === 'admin' && role !== 'admin' && (await adminsLeft(trx, scope.workspaceId, userId)) === 0) {
       throw pipelineRule('A workspace needs at least one admin')
     }
-    const membership = { workspace_id: scope.workspaceId, user_id: userId }
-    if (role === null) await trx.deleteFrom('memberships').where((eb) => eb.and(membership)).execute()
-    else await trx.updateTable('memberships').set({ role }).where((eb) => eb.and(membership)).execute()
+    const where = trx.updateTable('memberships').where('workspace_id', '=', scope.workspaceId).where('user_id', '=', userId)
+    if (role === null) await trx.deleteFrom('memberships').where('workspace_id', '=', scope.workspaceId).where('user_id', '=', userId).execute()
+    else await where.set({ role }).execute()
     await recordAudit(trx, { workspaceId: scope.workspaceId, actor: scope.actor, action: role === null ? 'member.removed' : 'member.role_changed', subjectType: 'member', subjectId: userId, before: { role: current.role }, after: role === null ? null : { role } })
   })
 }

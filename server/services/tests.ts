@@ -134,7 +134,6 @@ export async function updateTest(db: Kysely<DB>, scope: Scope, id: number, input
 }
 
 type Transition = 'start' | 'pause' | 'resume' | 'complete'
-const pastTense: Record<Transition, string> = { start: 'started', pause: 'paused', resume: 'resumed', complete: 'completed' }
 const allowedFrom: Record<Transition, TestRow['status'][]> = {
   start: ['draft'], pause: ['running'], resume: ['paused'], complete: ['running', 'paused'],
 }
@@ -152,7 +151,7 @@ export async function transitionTest(db: Kysely<DB>, scope: Scope, id: number, t
       : transition === 'resume' ? { status: 'running' }
       : { status: 'completed', completed_at: now, completion_reason: 'manual' }
     if (transition === 'start') await markUnderTest(trx, scope, current.hypothesis_id)
-    return present(trx, await updateAudited(trx, scope, 'tests', id, patch, { action: `test.${pastTense[transition]}` }))
+    return present(trx, await updateAudited(trx, scope, 'tests', id, patch, { action: `test.${transition === 'start' ? 'started' : transition === 'complete' ? 'completed' : transition === 'pause' ? 'paused' : 'resumed'}` }))
   })
 }
 
