@@ -1,8 +1,8 @@
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
-import { PostgresJSDialect } from 'kysely-postgres-js'
 import postgres from 'postgres'
+import { PostgresJSDialect } from './postgres-js-dialect.ts'
 import type { DB } from './tables/index.ts'
 
 /** Where the data lives: a PostgreSQL server, or an embedded PGlite in a folder (or in memory). */
@@ -40,7 +40,7 @@ export function openDatabase(target: DatabaseTarget): Database {
         date: { to: DATE, from: [DATE], serialize: (v: string) => v, parse: (v: string) => v },
       },
     })
-    const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: client }) })
+    const db = new Kysely<DB>({ dialect: new PostgresJSDialect(client) })
     return { db, kind: 'server', close: () => db.destroy() }
   }
   const pglite = new PGlite({

@@ -50,21 +50,30 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
   app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'same-origin' }))
   // API replies are data, never documents: nothing in them may load or run. The docs page and the
   // web app set their own policies.
+  // Set before the handler runs, so replies (and errors) carry it without their headers being copied.
   app.use('/api/*', async (c, next) => {
+    c.header('content-security-policy', c.req.path === '/api/docs'
+      ? "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+      : "default-src 'none'; frame-ancestors 'none'")
     await next()
-    if (!c.res.headers.has('content-security-policy')) {
-      c.res.headers.set('content-security-policy', c.req.path === '/api/docs'
-        ? "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
-        : "default-src 'none'; frame-ancestors 'none'")
-    }
   })
-  const limit = (maxSize: number) => bodyLimit({
-    maxSize,
-    onError: () => { throw new ApiError(413, 'payload_too_large', `The body is larger than ${maxSize / 1024 / 1024} MB`) },
-  })
+  const tooLarge = (maxSize: number) => new ApiError(413, 'payload_too_large', `The body is larger than ${maxSize / 1024 / 1024} MB`)
+  const limit = (maxSize: number) => bodyLimit({ maxSize, onError: () => { throw tooLarge(maxSize) } })
   const jsonLimit = limit(JSON_BODY_LIMIT)
   const csvLimit = limit(CSV_BODY_LIMIT)
-  app.use('/api/*', (c, next) => (c.req.header('content-type')?.startsWith('text/csv') ? csvLimit(c, next) : jsonLimit(c, next)))
+  app.use('/api/*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    const maxSize = c.req.header('content-type')?.startsWith('text/csv') ? CSV_BODY_LIMIT : JSON_BODY_LIMIT
+    // A declared length is checked before anything is read (Node's parser holds the body to it);
+    // only a chunked body is counted as it streams in. Hono's counter reads through a web stream,
+    // which would cost every ordinary request a copy of the body.
+    const length = c.req.header('content-length')
+    if (length !== undefined && !c.req.header('transfer-encoding')) {
+      if (Number(length) > maxSize) throw tooLarge(maxSize)
+      return next()
+    }
+    return (maxSize === CSV_BODY_LIMIT ? csvLimit : jsonLimit)(c, next)
+  })
   // While the database is known to be down, answer at once instead of letting requests queue.
   app.use('/api/*', async (c, next) => {
     if (deps.databaseHealth && !deps.databaseHealth.isUp() && c.req.path !== '/api/health' && !c.req.path.startsWith('/api/calculators/')) {

@@ -37,7 +37,9 @@ export interface AppEnv {
   Variables: {
     deps: Deps
     requestId: string
-    auth: Auth | null
+    credentials: { kind: 'api_key' | 'session'; token: string } | null
+    /** Set once looked up (`callerOf`); undefined before. */
+    auth: Auth | null | undefined
     scope: Scope
   }
 }

@@ -56,12 +56,26 @@ function assertSameSite(c: Context<AppEnv>) {
   }
 }
 
-/** Resolves the caller from the session cookie or a bearer API key; anonymous is `null`. */
+/**
+ * Reads the caller's credentials: the session cookie or a bearer API key. Who they belong to is
+ * looked up on first use (`callerOf`), so a route that needs no caller costs no query, and a
+ * workspace route resolves the session together with the membership in one (workspace-scope.ts).
+ */
 export const identify = createMiddleware<AppEnv>(async (c, next) => {
-  const deps = c.get('deps')
   const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1]
-  const cookie = getCookie(c, SESSION_COOKIE)
-  if (!bearer && cookie) assertSameSite(c)
-  c.set('auth', bearer ? await fromApiKey(deps, bearer) : cookie ? await fromSession(deps, cookie) : null)
+  const cookie = bearer ? undefined : getCookie(c, SESSION_COOKIE)
+  if (cookie) assertSameSite(c)
+  c.set('credentials', bearer ? { kind: 'api_key', token: bearer } : cookie ? { kind: 'session', token: cookie } : null)
   await next()
 })
+
+/** The caller: a signed-in user, an API key, or `null` for anonymous; looked up once per request. */
+export async function callerOf(c: Context<AppEnv>): Promise<Auth | null> {
+  const known = c.get('auth')
+  if (known !== undefined) return known
+  const credentials = c.get('credentials')
+  const deps = c.get('deps')
+  const auth = !credentials ? null : credentials.kind === 'api_key' ? await fromApiKey(deps, credentials.token) : await fromSession(deps, credentials.token)
+  c.set('auth', auth)
+  return auth
+}

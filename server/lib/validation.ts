@@ -19,8 +19,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Bodies must be JSON or CSV, in valid UTF-8: a byte sequence that is not UTF-8 would otherwise be
- * decoded into replacement characters and stored altered. Hono caches the bytes read here, so the
- * validators after it parse the same body without reading it again.
+ * decoded into replacement characters and stored altered.
  */
 export const checkBodyEncoding = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next()
@@ -34,11 +33,15 @@ export const checkBodyEncoding = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json (or text/csv where a route takes CSV)')
   }
   if (!type.startsWith('multipart/')) {
+    let text: string
     try {
-      utf8.decode(await c.req.arrayBuffer())
+      text = utf8.decode(await c.req.arrayBuffer())
     } catch {
       throw new ApiError(400, 'malformed_json', 'The body is not valid UTF-8')
     }
+    // The decoded text is what `c.req.json()` and `c.req.text()` read next: decoded once. Hono keeps
+    // pending reads in this cache (its type says values).
+    ;(c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)
   }
   await next()
 })

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { SESSION_COOKIE } from '../auth/middleware.ts'
+import { callerOf, SESSION_COOKIE } from '../auth/middleware.ts'
 import type { AppEnv } from '../context.ts'
 import { ApiError } from '../errors.ts'
 import { errorResponses, json, jsonBody, noContent } from '../lib/openapi.ts'
@@ -31,7 +31,8 @@ function clientAddress(c: Context<AppEnv>): string {
   }
 }
 
-function requireUser(auth: AppEnv['Variables']['auth']) {
+async function requireUser(c: Context<AppEnv>) {
+  const auth = await callerOf(c)
   if (auth?.kind !== 'user') throw new ApiError(401, 'not_signed_in', 'Sign in first')
   return auth
 }
@@ -51,15 +52,15 @@ export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     return c.json({ user: session.user }, 200)
   })
   .openapi(logout, async (c) => {
-    const auth = c.get('auth')
+    const auth = await callerOf(c)
     if (auth?.kind === 'user') await signOut(c.get('deps').db, auth.tokenHash, c.get('deps').clock())
     deleteCookie(c, SESSION_COOKIE, { path: '/' })
     return c.body(null, 204)
   })
   .openapi(logoutEverywhere, async (c) => {
-    const auth = requireUser(c.get('auth'))
+    const auth = await requireUser(c)
     await signOutEverywhere(c.get('deps').db, auth.userId, c.get('deps').clock())
     deleteCookie(c, SESSION_COOKIE, { path: '/' })
     return c.body(null, 204)
   })
-  .openapi(me, async (c) => c.json(await describeMe(c.get('deps').db, requireUser(c.get('auth')).userId), 200))
+  .openapi(me, async (c) => c.json(await describeMe(c.get('deps').db, (await requireUser(c)).userId), 200))

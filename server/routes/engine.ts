@@ -7,7 +7,7 @@ import { json, jsonBody, route } from '../lib/openapi.ts'
 import { validationHook } from '../lib/validation.ts'
 import { IdParam } from '../schemas/common.ts'
 import { AssignBatch, AssignBody, AssignmentOut, CsvCustomerQuery, CsvDealQuery, DealBatch, ExportQuery, IngestQuery, IngestResult } from '../schemas/deal.ts'
-import { assignCustomers, listAssignments } from '../services/assignment.ts'
+import { assignCustomers, listAssignments, type CustomerInput } from '../services/assignment.ts'
 import { ingestDeals, listDeals, type NumberedRow } from '../services/deals.ts'
 import { allow } from './scope.ts'
 
@@ -86,9 +86,22 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const mapping = c.req.valid('query')
     const { table, index } = await readCsv(c, mapping, ['customerKey'])
     if (table.rows.length > 100_000) throw new ApiError(413, 'payload_too_large', 'At most 100,000 customers per upload')
-    const refused = table.rows.flatMap((r) => ((r.values[index.customerKey!] ?? '').trim() === '' ? [{ path: `line ${r.line}.customerKey`, message: 'empty customer key', row: r.line, field: 'customerKey' }] : []))
-    if (refused.length) throw new ApiError(422, 'rows_refused', `${refused.length} row(s) have no customer key; nothing was assigned`, refused)
-    const customers = table.rows.map((r) => ({ customerKey: r.values[index.customerKey!]!.trim(), stratum: index.stratum !== undefined ? (r.values[index.stratum]?.trim() || null) : null }))
+    // Each line is held to the rules a JSON customer is held to; lines are numbered as in the file.
+    const customers: CustomerInput[] = []
+    const refused: { path: string; message: string; row: number; field: string; code: string }[] = []
+    const seen = new Map<string, number>()
+    for (const { line, values } of table.rows) {
+      const parsed = AssignBody.safeParse({ customerKey: values[index.customerKey!] ?? '', stratum: index.stratum === undefined ? null : values[index.stratum]?.trim() || null })
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) refused.push({ path: `rows.${line}.${String(issue.path[0])}`, message: issue.message, row: line, field: String(issue.path[0]), code: 'invalid_value' })
+        continue
+      }
+      const first = seen.get(parsed.data.customerKey)
+      if (first !== undefined) refused.push({ path: `rows.${line}.customerKey`, message: `repeated in this file (first at line ${first})`, row: line, field: 'customerKey', code: 'repeated_in_batch' })
+      else seen.set(parsed.data.customerKey, line)
+      customers.push(parsed.data)
+    }
+    if (refused.length) throw new ApiError(422, 'rows_refused', `${refused.length} row(s) refused; nothing was assigned`, refused)
     const id = c.req.valid('param').id
     const assigned: Awaited<ReturnType<typeof assignCustomers>> = []
     for (let i = 0; i < customers.length; i += 10_000) assigned.push(...(await assignCustomers(db, scope, id, customers.slice(i, i + 10_000))))

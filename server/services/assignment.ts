@@ -142,13 +142,22 @@ type AssignedRow = { customer_key: string; group: Group; stratum: string | null;
  * statement did not apply (not running, or another method).
  */
 async function assignByHash(db: Kysely<DB>, scope: Scope, testId: number, customers: CustomerInput[]): Promise<Assignment[] | null> {
-  const keys = pgArray(customers.map((c) => c.customerKey), 'text[]')
+  // One customer (the common call from a CRM) is passed as plain values, many as arrays: PostgreSQL
+  // cannot know an array's length when it plans a prepared statement once for every call, so the
+  // array form is planned anew each time, which costs more than running it.
+  const [only] = customers
+  const input = customers.length === 1
+    ? sql`values (${only!.customerKey}::text, ${only!.stratum ?? ''}::text)`
+    : sql`select * from unnest(${pgArray(customers.map((c) => c.customerKey), 'text[]')}, ${pgArray(customers.map((c) => c.stratum ?? ''), 'text[]')})`
+  const requested = customers.length === 1
+    ? sql<boolean>`a.customer_key = ${only!.customerKey}`
+    : sql<boolean>`a.customer_key = any(${pgArray(customers.map((c) => c.customerKey), 'text[]')})`
   const { rows } = await sql<AssignedRow>`
     with t as (
       select id, salt, control_share from tests
       where id = ${testId} and workspace_id = ${scope.workspaceId} and status = 'running' and assignment_method = 'hash'
     ), input (k, s) as (
-      select * from unnest(${keys}, ${pgArray(customers.map((c) => c.stratum ?? ''), 'text[]')})
+      ${input}
     ), inserted as (
       insert into assignments (test_id, customer_key, "group", stratum)
       select t.id, i.k,
@@ -163,7 +172,7 @@ async function assignByHash(db: Kysely<DB>, scope: Scope, testId: number, custom
     union all
     select a.customer_key, a."group", a.stratum, a.assigned_at, false
     from assignments a join t on a.test_id = t.id
-    where a.customer_key = any(${keys}) and a.customer_key not in (select customer_key from inserted)`.execute(db)
+    where ${requested} and a.customer_key not in (select customer_key from inserted)`.execute(db)
   if (rows.length === 0) {
     // Either the statement did not apply, or every customer was inserted by concurrent calls
     // after its snapshot: only the test's state tells which.

@@ -1,17 +1,17 @@
 /// <reference lib="dom" />
 // page.evaluate and waitForFunction callbacks run in the browser, so they are typed with the DOM.
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync, statSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { createApp } from '../../server/app.ts'
 import { seedDemo } from '../../server/demo/seed.ts'
-import { serveWeb, webBuildIsStale } from '../../server/web.ts'
+import { serveWeb } from '../../server/web.ts'
 import en from '../../web/src/lib/i18n/en.json' with { type: 'json' }
 import ru from '../../web/src/lib/i18n/ru.json' with { type: 'json' }
 import { openTestDatabase } from '../helpers/database.ts'
+import { ensureWebBuild } from '../helpers/web-build.ts'
 
 export type Lang = 'en' | 'ru'
 export const LANGS: Lang[] = ['en', 'ru']
@@ -30,40 +30,6 @@ export function t(lang: Lang, key: string, values: Record<string, string | numbe
   const found = key.split('.').reduce<string | Catalog | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), catalogs[lang])
   if (typeof found !== 'string') throw new Error(`no message ${key} in ${lang}`)
   return found.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`))
-}
-
-const ROOT = resolve(import.meta.dirname, '../..')
-const BUILD_LOCK = join(ROOT, 'node_modules/.e2e-web-build.lock')
-
-/**
- * The web app built once: reused when web/build is newer than every source (as `npm start` does).
- * A lock keeps two test runs from building at once (each would wipe the other's output), and a
- * failed build is tried once more, since a concurrent `svelte-kit sync` can disturb it.
- */
-export async function ensureWebBuild(): Promise<void> {
-  if (!(await webBuildIsStale())) return
-  const deadline = Date.now() + 170_000
-  for (;;) {
-    try {
-      mkdirSync(BUILD_LOCK)
-      break
-    } catch {
-      // Another run is building; a lock older than the deadline is a leftover of a killed run.
-      if (Date.now() > deadline || Date.now() - statSync(BUILD_LOCK).mtimeMs > 170_000) { rmSync(BUILD_LOCK, { recursive: true, force: true }); continue }
-      await new Promise((done) => setTimeout(done, 1000))
-    }
-  }
-  try {
-    let output = ''
-    for (let attempt = 0; attempt < 2 && (await webBuildIsStale()); attempt++) {
-      const built = spawnSync('npm', ['run', 'build:web', '--silent'], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' })
-      if (built.status === 0) return
-      output = `${built.stdout}\n${built.stderr}`
-    }
-    if (await webBuildIsStale()) throw new Error(`the web app failed to build:\n${output.slice(-4000)}`)
-  } finally {
-    rmSync(BUILD_LOCK, { recursive: true, force: true })
-  }
 }
 
 /** The real app on a fresh test database with the demo seeded, listening on a free port. */

@@ -107,6 +107,22 @@ describe('assigning customers to control and treatment', () => {
     expect(asJson.body.items.map((a: { customerKey: string }) => a.customerKey)).toEqual(['CRM-1', 'CRM-2', 'CRM-3'])
   })
 
+  it('holds each line of a CSV customer list to the JSON rules, refusing the file with the lines named', async () => {
+    const { ws, test } = await runningTest()
+    const csv = `customerKey;stratum\nCRM-1;North\n;North\nCRM-\u00002;South\n${'K'.repeat(201)};South\nCRM-1;South\nCRM-3;${'S'.repeat(201)}\n`
+    const res = await ctx.request({ cookie: ws.members.analyst.cookie }, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/assignments/csv?stratum=stratum`, csv, { 'content-type': 'text/csv' })
+    expect(res.status).toBe(422)
+    expect(res.body.error.code).toBe('rows_refused')
+    const refused = res.body.error.details.map((d: { row: number; field: string; code: string }) => [d.row, d.field, d.code])
+    expect(refused).toEqual([
+      [3, 'customerKey', 'invalid_value'], [4, 'customerKey', 'invalid_value'], [5, 'customerKey', 'invalid_value'],
+      [6, 'customerKey', 'repeated_in_batch'], [7, 'stratum', 'invalid_value'],
+    ])
+    expect(res.body.error.details[1].message).toMatch(/NUL/)
+    const file = await ws.call('leader', 'GET', `/tests/${test.id}/assignments`)
+    expect(file.body.items).toEqual([])
+  })
+
   it('refuses a repeated customer in one list, naming the row', async () => {
     const { ws, test } = await runningTest()
     const res = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customers: [{ customerKey: 'A' }, { customerKey: 'A' }] })

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/app.ts'
 import { serveWeb } from '../../server/web.ts'
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/context.ts'
+import { ensureWebBuild } from '../helpers/web-build.ts'
 import { errorShapeProblem } from './world.ts'
 
 let ctx: TestContext
@@ -122,6 +123,8 @@ describe('the session cookie', () => {
 })
 
 describe('security headers', () => {
+  // The web app's policy is computed from its built page.
+  beforeAll(ensureWebBuild, 180_000)
   // The API as the tests build it, and the app as server/main.ts serves it: with the web app.
   const withWeb = () => createApp({ db: ctx.db, clock: ctx.now, sessionTtlHours: 24 }, { serveWeb })
   const API: [string, string][] = [
