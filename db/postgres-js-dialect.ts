@@ -22,13 +22,26 @@ import type postgres from 'postgres'
  */
 export const PREPARE_MAX_PARAMETERS = 64
 
+/**
+ * A list sent as one array parameter (db/queries/arrays.ts casts it: `$3::text[]`). Such a
+ * statement is not prepared: after five runs PostgreSQL may settle on one plan for every call,
+ * made without knowing the list's length, and a plan made for ten keys was measured to take
+ * seconds on two thousand.
+ */
+const ARRAY_PARAMETER = /\$\d+::[\w ]+\[\]/
+
+/** Whether a statement is prepared (see PREPARE_MAX_PARAMETERS and ARRAY_PARAMETER). */
+export function isPrepared(query: Pick<CompiledQuery, 'sql' | 'parameters'>): boolean {
+  return query.parameters.length <= PREPARE_MAX_PARAMETERS && !ARRAY_PARAMETER.test(query.sql)
+}
+
 /** A connection taken from the postgres.js pool for one query or one transaction. */
 class PostgresJSConnection implements DatabaseConnection {
   constructor(readonly reserved: postgres.ReservedSql) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const parameters = query.parameters as postgres.ParameterOrJSON<never>[]
-    const result = await this.reserved.unsafe(query.sql, parameters, { prepare: parameters.length <= PREPARE_MAX_PARAMETERS })
+    const result = await this.reserved.unsafe(query.sql, parameters, { prepare: isPrepared(query) })
     const changed = result.command === 'INSERT' || result.command === 'UPDATE' || result.command === 'DELETE' || result.command === 'MERGE'
     return { rows: [...result] as R[], ...(changed ? { numAffectedRows: BigInt(result.count) } : {}) }
   }

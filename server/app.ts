@@ -48,9 +48,9 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
     }
   })
   app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'same-origin' }))
-  // API replies are data, never documents: nothing in them may load or run. The docs page and the
-  // web app set their own policies.
-  // Set before the handler runs, so replies (and errors) carry it without their headers being copied.
+  // API replies are data, never documents: nothing in them may load or run (the docs page may use
+  // its inline styles). Set before the handler runs, so every reply, errors too, carries it
+  // without its headers being copied afterwards.
   app.use('/api/*', async (c, next) => {
     c.header('content-security-policy', c.req.path === '/api/docs'
       ? "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"

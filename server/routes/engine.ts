@@ -8,7 +8,7 @@ import { validationHook } from '../lib/validation.ts'
 import { IdParam } from '../schemas/common.ts'
 import { AssignBatch, AssignBody, AssignmentOut, CsvCustomerQuery, CsvDealQuery, DealBatch, ExportQuery, IngestQuery, IngestResult } from '../schemas/deal.ts'
 import { assignCustomers, listAssignments, type CustomerInput } from '../services/assignment.ts'
-import { ingestDeals, listDeals, type NumberedRow } from '../services/deals.ts'
+import { ingestDeals, listDeals, type NumberedRow, type RowSource } from '../services/deals.ts'
 import { allow } from './scope.ts'
 
 const csvBody = { body: { content: { 'text/csv': { schema: z.string().openapi({ description: 'UTF-8 CSV with a header line; comma or semicolon separated' }) } }, required: true } }
@@ -135,7 +135,7 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const { mode, ...mapping } = c.req.valid('query')
     const { table, index } = await readCsv(c, mapping, ['externalId', 'customerKey', 'closedAt', 'converted'])
     const cell = (values: string[], field: string) => (index[field] === undefined ? undefined : values[index[field]!] ?? '')
-    const rows: NumberedRow[] = table.rows.map(({ line, values }) => {
+    const toRow = ({ line, values }: (typeof table.rows)[number]): NumberedRow => {
       const converted = cell(values, 'converted')!
       const revenue = cell(values, 'revenue')
       return {
@@ -148,7 +148,9 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
           ...(revenue === undefined ? {} : { revenue: parseDecimal(revenue) }),
         },
       }
-    })
+    }
+    // Each chunk's rows are made from the file's lines as ingestion reaches them.
+    const rows: RowSource = { length: table.rows.length, slice: (start, end) => table.rows.slice(start, end).map(toRow) }
     const outcome = await ingestDeals(db, scope, c.req.valid('param').id, rows, mode, now)
     if (outcome.testStatus === 'completed') c.get('deps').webhooks?.kick()
     return c.json(outcome, 200)

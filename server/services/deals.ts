@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { pgArray } from '../../db/queries/arrays.ts'
 import type { DB, Group, TestRow } from '../../db/tables/index.ts'
@@ -47,11 +48,13 @@ interface Existing {
 
 const CLOCK_SKEW_MS = 5 * 60_000
 
-/** Checks every row on its own: shape and types first, then duplicates within the batch. */
-function parseRows(rows: NumberedRow[]): { deals: CleanDeal[]; refused: RefusedRow[] } {
+/**
+ * Checks every row on its own: shape and types first, then duplicates within the batch (`firstRow`
+ * remembers, across a batch's chunks, the row where each external id was first seen).
+ */
+function parseRows(rows: readonly NumberedRow[], firstRow: Map<string, number>): { deals: CleanDeal[]; refused: RefusedRow[] } {
   const deals: CleanDeal[] = []
   const refused: RefusedRow[] = []
-  const firstRow = new Map<string, number>()
   for (const { row, value } of rows) {
     const parsed = DealRow.safeParse(value)
     if (!parsed.success) {
@@ -157,6 +160,19 @@ export interface IngestOutcome {
   testStatus: TestRow['status']
 }
 
+/** The rows of a batch; an array is one, and a CSV file can build each chunk's rows as it is reached. */
+export interface RowSource {
+  readonly length: number
+  slice(start: number, end: number): NumberedRow[]
+}
+
+/**
+ * Rows checked and written per statement. A batch is worked through in chunks so that the
+ * database writes one chunk while the next is checked here: the two take about as long per row,
+ * and one after the other they would take twice as long.
+ */
+export const INGEST_CHUNK = 2_000
+
 /**
  * Records a batch of deals for a test, upserting by external id. The group of each deal comes
  * from its customer's assignment. In strict mode one bad row refuses the batch (422, every bad row
@@ -164,66 +180,142 @@ export interface IngestOutcome {
  * Deals arriving after the test completed are kept and flagged late, outside the primary analysis.
  * Per-arm totals change in the same transaction, and the test completes when its target is met.
  * Ingestion for one test is serialised by a lock on its row, so totals stay exact under
- * concurrent, overlapping batches.
+ * concurrent, overlapping batches. Everything happens in one transaction: a strict batch whose
+ * later chunk holds a bad row is rolled back whole.
  */
-export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, rows: NumberedRow[], mode: 'strict' | 'partial', now: Date): Promise<IngestOutcome> {
+export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, rows: RowSource, mode: 'strict' | 'partial', now: Date): Promise<IngestOutcome> {
   return db.transaction().execute(async (trx) => {
     const test = await getOwned(trx, 'tests', scope.workspaceId, testId)
     if (test.status === 'draft') throw wrongState('The test has not started: deals are accepted from its start')
     await trx.selectFrom('tests').select('id').where('id', '=', testId).forNoKeyUpdate().execute()
 
-    const { deals: parsed, refused } = parseRows(rows)
-    const keys = [...new Set(parsed.map((d) => d.customerKey))]
-    const [assigned, existingRows] = await Promise.all([
-      keys.length === 0 ? [] : trx.selectFrom('assignments').select(['customer_key', 'group'])
-        .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`).execute(),
-      parsed.length === 0 ? [] : trx.selectFrom('deals').select(['external_id', 'customer_key', 'group', 'closed_at', 'converted', 'revenue', 'attributes', 'late'])
-        .where('test_id', '=', testId).where(sql<boolean>`external_id = any(${pgArray(parsed.map((d) => d.externalId), 'text[]')})`).execute(),
-    ])
-    const groupOf = new Map(assigned.map((a) => [a.customer_key, a.group]))
-    const existing = new Map(existingRows.map((e) => [e.external_id, e as Existing]))
-    const startedAt = test.started_at!.getTime()
-    const good: (CleanDeal & { group: Group })[] = []
-    for (const d of parsed) {
-      const group = groupOf.get(d.customerKey)
-      const before = existing.get(d.externalId)
-      if (!group) refused.push({ row: d.row, field: 'customerKey', code: 'customer_not_assigned', reason: 'customer never assigned to this test' })
-      else if (before && before.customer_key !== d.customerKey) refused.push({ row: d.row, field: 'customerKey', code: 'customer_changed', reason: `the deal was recorded for customer ${before.customer_key}` })
-      else if (d.closedAt.getTime() < startedAt) refused.push({ row: d.row, field: 'closedAt', code: 'before_test_start', reason: `before the test started (${test.started_at!.toISOString().slice(0, 10)})` })
-      else if (d.closedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) refused.push({ row: d.row, field: 'closedAt', code: 'in_future', reason: 'in the future' })
-      else good.push({ ...d, group })
+    const batch = new BatchWriter(trx, scope, test, mode, now)
+    const chunkAt = (start: number) => (start < rows.length ? parseRows(rows.slice(start, start + INGEST_CHUNK), batch.firstRow) : undefined)
+    let chunk = chunkAt(0)
+    for (let start = 0; chunk; start += INGEST_CHUNK) {
+      const lookups = batch.lookUp(chunk.deals)
+      // The statements sent (a turn of the event loop), the next chunk is checked here while the
+      // database writes the one before and looks this one up.
+      await setImmediate()
+      const next = chunkAt(start + INGEST_CHUNK)
+      await batch.write(chunk, await lookups)
+      chunk = next
     }
+    await batch.settled()
+
+    const { refused } = batch
     refused.sort((a, b) => a.row - b.row)
     if (refused.length && mode === 'strict') {
       throw new ApiError(422, 'rows_refused', `${refused.length} row(s) refused; nothing was written. Fix them, or send with ?mode=partial to write the good rows`,
         refused.map((r) => ({ path: `rows.${r.row}.${r.field}`, message: r.reason, row: r.row, field: r.field, code: r.code })))
     }
+    if (batch.wrote) {
+      await applyTotals(trx, testId, batch.deltas)
+      await applyDailyTotals(trx, testId, batch.days)
+    }
+    const outcome = { received: rows.length, inserted: batch.inserted, updated: batch.updated, unchanged: batch.good - batch.inserted - batch.updated, late: batch.late, refused }
+    if (batch.wrote) {
+      await recordAudit(trx, { workspaceId: scope.workspaceId, actor: scope.actor, action: 'deals.ingested', subjectType: 'test', subjectId: testId, after: { ...outcome, refused: refused.length, mode } })
+    }
+    const status = await completeIfDue(trx, scope, testId, now)
+    return { ...outcome, testStatus: status }
+  })
+}
 
-    const arrivesLate = test.late_after !== null && now >= test.late_after
-    const deltas = { control: emptyDelta(), treatment: emptyDelta() }
-    const days = new Map<string, DayDelta>()
+type Lookups = [{ customer_key: string; group: Group }[], Existing[]]
+
+/**
+ * One batch's state across its chunks: the refusals, the totals' deltas, the counts, and the
+ * chunk write still running. Writes are issued without waiting for them, so the next chunk is
+ * checked meanwhile; the next query on the transaction waits for them anyway, and a failed write
+ * fails the batch at the next `write` or at `settled`.
+ */
+class BatchWriter {
+  readonly firstRow = new Map<string, number>()
+  readonly refused: RefusedRow[] = []
+  readonly deltas = { control: emptyDelta(), treatment: emptyDelta() }
+  readonly days = new Map<string, DayDelta>()
+  inserted = 0
+  updated = 0
+  late = 0
+  good = 0
+  wrote = false
+  private pending: Promise<unknown> = Promise.resolve()
+  private readonly startedAt: number
+  private readonly arrivesLate: boolean
+
+  constructor(private readonly trx: Transaction<DB>, private readonly scope: Scope, private readonly test: TestRow, private readonly mode: 'strict' | 'partial', private readonly now: Date) {
+    this.startedAt = test.started_at!.getTime()
+    this.arrivesLate = test.late_after !== null && now >= test.late_after
+  }
+
+  /** The assignments of the chunk's customers and the deals already recorded under its external ids. */
+  lookUp(deals: CleanDeal[]): Promise<Lookups> {
+    const keys = [...new Set(deals.map((d) => d.customerKey))]
+    const testId = this.test.id
+    // Each key is probed on its own in the unique index (a lateral subquery with a limit is never
+    // turned into a join): a chunk is a few thousand keys in a test that may hold millions of
+    // rows, more in the middle of a big import than the planner's statistics know of. Filtered by
+    // `= any(list)` or joined, PostgreSQL was measured to read all the test's rows for every chunk.
+    const found = Promise.all([
+      keys.length === 0 ? [] : sql<Lookups[0][number]>`
+        select a.customer_key, a."group" from unnest(${pgArray(keys, 'text[]')}) as k(key)
+        cross join lateral (select customer_key, "group" from assignments where test_id = ${testId} and customer_key = k.key limit 1) as a`.execute(this.trx).then((r) => r.rows),
+      deals.length === 0 ? [] : sql<Existing>`
+        select d.* from unnest(${pgArray(deals.map((d) => d.externalId), 'text[]')}) as k(key)
+        cross join lateral (
+          select external_id, customer_key, "group", closed_at, converted, revenue, attributes, late
+          from deals where test_id = ${testId} and external_id = k.key limit 1
+        ) as d`.execute(this.trx).then((r) => r.rows),
+    ]) as Promise<Lookups>
+    // Awaited by the caller; marked handled now, as a write before it may fail first.
+    found.catch(() => {})
+    return found
+  }
+
+  /** Sorts a chunk's rows into refused, unchanged, new and changed, and sends the writes. */
+  async write(chunk: { deals: CleanDeal[]; refused: RefusedRow[] }, [assigned, existingRows]: Lookups) {
+    await this.pending
+    const groupOf = new Map(assigned.map((a) => [a.customer_key, a.group]))
+    const existing = new Map(existingRows.map((e) => [e.external_id, e]))
+    const refused = this.refused
+    refused.push(...chunk.refused)
+    const good: (CleanDeal & { group: Group })[] = []
+    for (const d of chunk.deals) {
+      const group = groupOf.get(d.customerKey)
+      const before = existing.get(d.externalId)
+      if (!group) refused.push({ row: d.row, field: 'customerKey', code: 'customer_not_assigned', reason: 'customer never assigned to this test' })
+      else if (before && before.customer_key !== d.customerKey) refused.push({ row: d.row, field: 'customerKey', code: 'customer_changed', reason: `the deal was recorded for customer ${before.customer_key}` })
+      else if (d.closedAt.getTime() < this.startedAt) refused.push({ row: d.row, field: 'closedAt', code: 'before_test_start', reason: `before the test started (${this.test.started_at!.toISOString().slice(0, 10)})` })
+      else if (d.closedAt.getTime() > this.now.getTime() + CLOCK_SKEW_MS) refused.push({ row: d.row, field: 'closedAt', code: 'in_future', reason: 'in the future' })
+      else good.push({ ...d, group })
+    }
+    this.good += good.length
+    // A strict batch with a bad row is refused whole: its other chunks are still checked, so
+    // every bad row is reported, but nothing more is written.
+    if (this.mode === 'strict' && refused.length) return
+
     const writes: (CleanDeal & { group: Group; late: boolean })[] = []
     const changes: { externalId: string; before: object; after: object }[] = []
-    let inserted = 0, late = 0
     for (const d of good) {
       const before = existing.get(d.externalId)
       if (!before) {
-        inserted++
-        if (arrivesLate) {
-          late++
-          deltas[d.group].late++
+        this.inserted++
+        if (this.arrivesLate) {
+          this.late++
+          this.deltas[d.group].late++
         } else {
-          addTo(deltas[d.group], d, 1)
-          addToDay(days, d.group, d, 1)
+          addTo(this.deltas[d.group], d, 1)
+          addToDay(this.days, d.group, d, 1)
         }
-        writes.push({ ...d, late: arrivesLate })
+        writes.push({ ...d, late: this.arrivesLate })
       } else if (!same(before, d)) {
         if (!before.late) {
           const old = { converted: before.converted, revenue: before.revenue, closedAt: before.closed_at }
-          addTo(deltas[d.group], old, -1)
-          addTo(deltas[d.group], d, 1)
-          addToDay(days, d.group, old, -1)
-          addToDay(days, d.group, d, 1)
+          addTo(this.deltas[d.group], old, -1)
+          addTo(this.deltas[d.group], d, 1)
+          addToDay(this.days, d.group, old, -1)
+          addToDay(this.days, d.group, d, 1)
         }
         writes.push({ ...d, late: before.late })
         changes.push({
@@ -233,9 +325,13 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
         })
       }
     }
-
+    this.updated += changes.length
+    if (writes.length) this.wrote = true
+    const testId = this.test.id
+    const scope = this.scope
+    const statements: Promise<unknown>[] = []
     if (writes.length) {
-      await sql`
+      statements.push(sql`
         insert into deals (test_id, external_id, customer_key, "group", closed_at, converted, revenue, attributes, late)
         select ${testId}, e, k, g, c, v, r, a::jsonb, l
         from unnest(
@@ -246,23 +342,22 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
         ) as t(e, k, g, c, v, r, a, l)
         on conflict (test_id, external_id) do update set
           closed_at = excluded.closed_at, converted = excluded.converted, revenue = excluded.revenue,
-          attributes = excluded.attributes, updated_at = now()`.execute(trx)
-      await applyTotals(trx, testId, deltas)
-      await applyDailyTotals(trx, testId, days)
+          attributes = excluded.attributes, updated_at = now()`.execute(this.trx))
     }
     if (changes.length) {
-      await sql`
+      statements.push(sql`
         insert into audit_log (workspace_id, actor_user_id, actor_api_key_id, action, subject_type, subject_id, before, after, reason)
         select ${scope.workspaceId}, ${scope.actor.userId}, ${scope.actor.apiKeyId}, 'deal.updated', 'test', ${testId}, b::jsonb, a::jsonb, 'deal ' || e
-        from unnest(${pgArray(changes.map((c) => c.externalId), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.before)), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.after)), 'text[]')}) as t(e, b, a)`.execute(trx)
+        from unnest(${pgArray(changes.map((c) => c.externalId), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.before)), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.after)), 'text[]')}) as t(e, b, a)`.execute(this.trx))
     }
-    const outcome = { received: rows.length, inserted, updated: changes.length, unchanged: good.length - inserted - changes.length, late, refused }
-    if (writes.length) {
-      await recordAudit(trx, { workspaceId: scope.workspaceId, actor: scope.actor, action: 'deals.ingested', subjectType: 'test', subjectId: testId, after: { ...outcome, refused: refused.length, mode } })
-    }
-    const status = await completeIfDue(trx, scope, testId, now)
-    return { ...outcome, testStatus: status }
-  })
+    this.pending = Promise.all(statements)
+    this.pending.catch(() => {})
+  }
+
+  /** Waits for the last chunk's writes. */
+  async settled() {
+    await this.pending
+  }
 }
 
 /** A test's deals, in id order, streamed in pages. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { INGEST_CHUNK } from '../../server/services/deals.ts'
 import { createTestContext, type TestContext, type WorkspaceFixture } from '../helpers/context.ts'
 
 let ctx: TestContext
@@ -102,6 +103,32 @@ describe('recording deals', () => {
     const res = await ingest(ws, test.id, [deal(1), deal(2, { customerKey: 'NOBODY' }), deal(3)], '?mode=partial')
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ received: 3, inserted: 2, refused: [{ row: 2, field: 'customerKey', reason: 'customer never assigned to this test' }] })
+  })
+
+  it('works a large batch through in chunks: a bad row in a later chunk refuses it whole, partial mode writes the rest', async () => {
+    const { ws, test } = await runningTest()
+    const size = INGEST_CHUNK * 2 + 500
+    // Bad rows in the first chunk, and a repeat of a first-chunk id in the third.
+    const rows = Array.from({ length: size }, (_, i) => deal(i + 1))
+    rows[9] = deal(10, { customerKey: 'NOBODY' })
+    rows[size - 3] = deal(5)
+    const before = await kept(test.id)
+    const strict = await ingest(ws, test.id, rows)
+    expect(strict.status).toBe(422)
+    expect(strict.body.error.details.map((d: { row: number; code: string }) => [d.row, d.code])).toEqual([[10, 'customer_not_assigned'], [size - 2, 'repeated_in_batch']])
+    expect(await ctx.db.selectFrom('deals').select('id').where('test_id', '=', test.id).execute()).toEqual([])
+    expect(await kept(test.id)).toEqual(before)
+
+    const partial = await ingest(ws, test.id, rows, '?mode=partial')
+    expect(partial.status).toBe(200)
+    expect(partial.body).toMatchObject({ received: size, inserted: size - 2, updated: 0 })
+    expect(partial.body.refused.map((r: { row: number }) => r.row)).toEqual([10, size - 2])
+    expect(await kept(test.id)).toEqual(await recount(test.id))
+    // Sent again with every outcome corrected: each chunk finds its deals and updates them.
+    const corrected = rows.map((r) => ({ ...r, converted: !r.converted, revenue: r.converted ? null : 10 }))
+    const again = await ingest(ws, test.id, corrected, '?mode=partial')
+    expect(again.body).toMatchObject({ inserted: 0, updated: size - 2 })
+    expect(await kept(test.id)).toEqual(await recount(test.id))
   })
 
   it('refuses a deal moved to another customer', async () => {
