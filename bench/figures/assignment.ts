@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { sql } from 'kysely'
 import { createApp } from '../../server/app.ts'
 import type { BenchContext } from '../lib/context.ts'
+import { cpuMark, cpuPerRequest } from '../lib/cpu.ts'
 import { benchWorkspace } from '../lib/fixtures.ts'
 import { runLoad, type LoadResult } from '../lib/load.ts'
 import { median } from '../lib/measure.ts'
@@ -11,14 +12,26 @@ import { listen } from '../lib/server.ts'
 const CONNECTIONS = 50
 const ROUNDS = 3
 
-const summary = (rs: LoadResult[], first = 1) =>
-  rs.map((r, i) => `r${i + first} ${Math.round(r.rps)}/s p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.statuses)})` : ''}`).join('; ')
+type Round = LoadResult & { cpu: ReturnType<typeof cpuPerRequest> }
+
+const cpuText = (r: Round) => (r.cpu ? `, CPU per request: server ${Math.round(r.cpu.nodeUs)} µs + PostgreSQL ${Math.round(r.cpu.postgresUs)} µs` : '')
+const summary = (rs: Round[], first = 1) =>
+  rs.map((r, i) => `r${i + first} ${Math.round(r.rps)}/s p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${cpuText(r)}${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.statuses)})` : ''}`).join('; ')
+
+/** Median CPU per request of the product's rounds against the ceiling's: where the difference lies. */
+function cpuComparison(product: Round[], ceiling: Round[]) {
+  const of = (rs: Round[], k: 'nodeUs' | 'postgresUs') => median(rs.flatMap((r) => (r.cpu ? [r.cpu[k]] : [])))
+  if (!product[0]?.cpu || !ceiling[0]?.cpu) return ''
+  return `; CPU per request (medians): product server ${Math.round(of(product, 'nodeUs'))} µs + PostgreSQL ${Math.round(of(product, 'postgresUs'))} µs, ceiling ${Math.round(of(ceiling, 'nodeUs'))} + ${Math.round(of(ceiling, 'postgresUs'))} µs`
+}
 
 async function rounds(ctx: BenchContext, label: string, load: (round: number, durationMs: number) => Promise<LoadResult>, count = ROUNDS) {
   await load(0, 1000) // warm-up: JIT, pools, plans
-  const out: LoadResult[] = []
+  const out: Round[] = []
   for (let r = 1; r <= count; r++) {
-    out.push(await load(r, ctx.roundSeconds * 1000))
+    const mark = cpuMark()
+    const result = await load(r, ctx.roundSeconds * 1000)
+    out.push({ ...result, cpu: cpuPerRequest(mark, result.generatorSeconds, result.ok + result.failed) })
     ctx.log(`    ${label} round ${r}: ${summary([out.at(-1)!], r)}`)
   }
   return out
@@ -32,7 +45,7 @@ async function rounds(ctx: BenchContext, label: string, load: (round: number, du
 export async function assignmentFigure(ctx: BenchContext) {
   // Product: the real app on its own database.
   const bdb = await ctx.dbs.open('assign')
-  let product: LoadResult[], bySession: LoadResult[]
+  let product: Round[], bySession: Round[]
   try {
     const app = createApp({ db: bdb.database.db, clock: () => new Date(), sessionTtlHours: 24 })
     const ws = await benchWorkspace(bdb.database.db, app)
@@ -57,7 +70,7 @@ export async function assignmentFigure(ctx: BenchContext) {
 
   // Ceiling: the least an assignment can cost, one INSERT behind a bare route, on a fresh database.
   const cdb = await ctx.dbs.open('assign_bare')
-  let ceiling: LoadResult[]
+  let ceiling: Round[]
   try {
     const db = cdb.database.db
     const app = createApp({ db, clock: () => new Date(), sessionTtlHours: 24 })
@@ -91,7 +104,7 @@ export async function assignmentFigure(ctx: BenchContext) {
     figure: `assignment rate, ${CONNECTIONS} conn (API key)`, target: ctx.target, unit: 'req/s', better: 'higher',
     product: rps, ceiling: ceilRps, rounds: product.map((r) => r.rps),
     goal: { text: '≥ 0.8× ceiling', holds: rps >= 0.8 * ceilRps },
-    note: `product ${summary(product)}; last/first round ${slowdown.toFixed(2)}; ceiling ${summary(ceiling)}`,
+    note: `product ${summary(product)}; last/first round ${slowdown.toFixed(2)}; ceiling ${summary(ceiling)}${cpuComparison(product, ceiling)}`,
   })
   ctx.report.add({
     figure: 'assignment p99 (API key)', target: ctx.target, unit: 'ms', better: 'lower',

@@ -1,6 +1,7 @@
 // The load generator, in its own thread so it does not share the event loop with the server
 // under test: `connections` loops, each with one keep-alive socket, each sending its next request
 // as soon as the previous answer is read (closed loop, like autocannon), for `durationMs`.
+import { existsSync, readFileSync } from 'node:fs'
 import http from 'node:http'
 import { parentPort, workerData } from 'node:worker_threads'
 
@@ -30,6 +31,13 @@ function once(conn, i) {
   })
 }
 
+// This thread's own CPU seconds, so the server's share of the process can be told apart.
+const threadSeconds = () => {
+  if (!existsSync('/proc/thread-self/stat')) return null
+  const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+const cpuAtStart = threadSeconds()
 const latencies = []
 const statuses = {}
 let ok = 0
@@ -46,4 +54,5 @@ const elapsed = performance.now() - started
 agent.destroy()
 latencies.sort((a, b) => a - b)
 const pct = (q) => latencies.length ? latencies[Math.min(latencies.length, Math.max(1, Math.ceil(q * latencies.length))) - 1] : NaN
-parentPort.postMessage({ ok, failed, statuses, elapsedMs: elapsed, rps: ok / (elapsed / 1000), p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: latencies.at(-1) ?? NaN })
+const cpuAtEnd = threadSeconds()
+parentPort.postMessage({ generatorSeconds: cpuAtStart === null ? null : cpuAtEnd - cpuAtStart, ok, failed, statuses, elapsedMs: elapsed, rps: ok / (elapsed / 1000), p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: latencies.at(-1) ?? NaN })

@@ -13,6 +13,8 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** CPU seconds of the load generator's own thread (Linux), to subtract from the process's. */
+  generatorSeconds: number | null
   ok: number
   failed: number
   statuses: Record<string, number>
