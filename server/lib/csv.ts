@@ -8,9 +8,10 @@ export interface CsvTable {
   rows: { line: number; values: string[] }[]
 }
 
-/** The delimiter is whichever of ; , or tab occurs most in the header line outside quotes. */
+/** The delimiter is whichever of ; , or tab occurs most in the header line (the first that is not blank) outside quotes. */
 function detectDelimiter(text: string): CsvTable['delimiter'] {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/)).replace(/"[^"]*"/g, '')
+  const headerOn = text.replace(/^(?:[ \t]*\r?\n)+/, '')
+  const firstLine = headerOn.slice(0, headerOn.search(/\r?\n|$/)).replace(/"[^"]*"/g, '')
   const counts = ([',', ';', '\t'] as const).map((d) => [d, firstLine.split(d).length - 1] as const)
   return counts.reduce((best, c) => (c[1] > best[1] ? c : best))[0]
 }
