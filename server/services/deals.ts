@@ -191,15 +191,17 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
 
     const batch = new BatchWriter(trx, scope, test, mode, now)
     const chunkAt = (start: number) => (start < rows.length ? parseRows(rows.slice(start, start + INGEST_CHUNK), batch.firstRow) : undefined)
+    // The database works one step ahead: while the next chunk is checked here, it writes the chunk
+    // before; while a chunk's writes are prepared here, it looks up the next chunk.
     let chunk = chunkAt(0)
-    for (let start = 0; chunk; start += INGEST_CHUNK) {
-      const lookups = batch.lookUp(chunk.deals)
-      // The statements sent (a turn of the event loop), the next chunk is checked here while the
-      // database writes the one before and looks this one up.
-      await setImmediate()
+    let lookups = chunk && batch.lookUp(chunk.deals)
+    for (let start = 0; chunk && lookups; start += INGEST_CHUNK) {
+      await setImmediate() // lets the statements go out before the work here starts
       const next = chunkAt(start + INGEST_CHUNK)
+      const nextLookups = next && batch.lookUp(next.deals)
       await batch.write(chunk, await lookups)
       chunk = next
+      lookups = nextLookups
     }
     await batch.settled()
 
@@ -275,7 +277,6 @@ class BatchWriter {
 
   /** Sorts a chunk's rows into refused, unchanged, new and changed, and sends the writes. */
   async write(chunk: { deals: CleanDeal[]; refused: RefusedRow[] }, [assigned, existingRows]: Lookups) {
-    await this.pending
     const groupOf = new Map(assigned.map((a) => [a.customer_key, a.group]))
     const existing = new Map(existingRows.map((e) => [e.external_id, e]))
     const refused = this.refused
@@ -327,6 +328,8 @@ class BatchWriter {
     }
     this.updated += changes.length
     if (writes.length) this.wrote = true
+    // The chunk before must have been written (its failure fails the batch here).
+    await this.pending
     const testId = this.test.id
     const scope = this.scope
     const statements: Promise<unknown>[] = []
