@@ -12,6 +12,7 @@ import {
   type QueryResult,
 } from 'kysely'
 import type postgres from 'postgres'
+import { PLAN_ONCE } from './queries/arrays.ts'
 
 /**
  * Statements with at most this many parameters are prepared once per connection and then only
@@ -26,13 +27,14 @@ export const PREPARE_MAX_PARAMETERS = 64
  * A list sent as one array parameter (db/queries/arrays.ts casts it: `$3::text[]`). Such a
  * statement is not prepared: after five runs PostgreSQL may settle on one plan for every call,
  * made without knowing the list's length, and a plan made for ten keys was measured to take
- * seconds on two thousand.
+ * seconds on two thousand. A statement whose plan cannot depend on the lists' lengths says so
+ * with `planOnce` (db/queries/arrays.ts) and is prepared.
  */
 const ARRAY_PARAMETER = /\$\d+::[\w ]+\[\]/
 
-/** Whether a statement is prepared (see PREPARE_MAX_PARAMETERS and ARRAY_PARAMETER). */
+/** Whether a statement is prepared (see PREPARE_MAX_PARAMETERS, ARRAY_PARAMETER and `planOnce`). */
 export function isPrepared(query: Pick<CompiledQuery, 'sql' | 'parameters'>): boolean {
-  return query.parameters.length <= PREPARE_MAX_PARAMETERS && !ARRAY_PARAMETER.test(query.sql)
+  return query.parameters.length <= PREPARE_MAX_PARAMETERS && (query.sql.startsWith(PLAN_ONCE) || !ARRAY_PARAMETER.test(query.sql))
 }
 
 /** A connection taken from the postgres.js pool for one query or one transaction. */

@@ -21,3 +21,13 @@ export function pgArray(values: readonly Scalar[], type: string): RawBuilder<unk
 export function jsonb(value: unknown): RawBuilder<unknown> {
   return sql`cast(${JSON.stringify(value)}::text as jsonb)`
 }
+
+export const PLAN_ONCE = '/* plan once */'
+
+/**
+ * Begins a statement that takes lists (`pgArray`) but whose plan does not depend on their length:
+ * each element probed in a unique index, or the list only unnested into an insert. Such a statement
+ * is prepared on the server like any other (db/postgres-js-dialect.ts), instead of being planned
+ * for every call.
+ */
+export const planOnce = sql.raw(`${PLAN_ONCE} `)

@@ -1,11 +1,21 @@
 import { parse } from 'csv-parse/sync'
 import { ApiError } from '../errors.ts'
 
+export interface CsvRow {
+  /** The line of the file on which the record ends (the header is line 1). */
+  line: number
+  values: string[]
+}
+
 export interface CsvTable {
   delimiter: ',' | ';' | '\t'
   header: string[]
-  /** Data rows with their line number in the file (the header is line 1). */
-  rows: { line: number; values: string[] }[]
+  rows: CsvRow[]
+}
+
+/** A CSV file whose data rows are parsed as they are iterated. */
+export interface CsvReader extends Omit<CsvTable, 'rows'> {
+  rows: Iterable<CsvRow>
 }
 
 /** The delimiter is whichever of ; , or tab occurs most in the header line (the first that is not blank) outside quotes. */
@@ -16,29 +26,108 @@ function detectDelimiter(text: string): CsvTable['delimiter'] {
   return counts.reduce((best, c) => (c[1] > best[1] ? c : best))[0]
 }
 
+/** Text parsed per step: a step's rows are parsed only when the reader reaches them. */
+const SLICE_CHARS = 1 << 20
+
+const QUOTE = '"'
+const LF = 0x0a
+const CR = 0x0d
+
+function countChar(text: string, char: string, from: number, to: number): number {
+  let n = 0
+  for (let i = text.indexOf(char, from); i !== -1 && i < to; i = text.indexOf(char, i + 1)) n++
+  return n
+}
+
+/** Line breaks (LF, CR LF or a lone CR) in bytes [from, to). */
+function lineBreaks(bytes: Buffer, from: number, to: number): number {
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]
+    if (b === LF || (b === CR && bytes[i + 1] !== LF)) n++
+  }
+  return n
+}
+
 /**
- * Parses a spreadsheet export: UTF-8 with or without BOM, comma, semicolon or tab separated,
- * quoted fields with doubled quotes inside, CRLF or LF line ends, blank lines skipped.
+ * Where the first record ending at or after `target` ends: just past a line feed outside quotes.
+ * Quotes inside a quoted field are doubled, so a line feed is outside quotes exactly when an even
+ * number of quotes precedes it since `start`, the beginning of a record.
  */
-export function parseCsv(text: string): CsvTable {
+function recordEnd(text: string, start: number, target: number): number {
+  let quotes = countChar(text, QUOTE, start, target)
+  for (let at = target; ;) {
+    const newline = text.indexOf('\n', at)
+    if (newline === -1) return text.length
+    quotes += countChar(text, QUOTE, at, newline)
+    if (quotes % 2 === 0) return newline + 1
+    at = newline + 1
+  }
+}
+
+/**
+ * Parses whole records of a file, `linesBefore` lines into it. Line numbers are counted here from
+ * the bytes each record used (csv-parse's own count takes a CR LF inside quotes for two lines).
+ */
+function parseRecords(text: string, delimiter: CsvTable['delimiter'], linesBefore: number): { rows: CsvRow[]; lines: number } {
+  const bytes = Buffer.from(text)
+  let records: { record: string[]; info: { bytes: number; lines: number } }[]
+  try {
+    records = parse(bytes, { delimiter, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }) as unknown as typeof records
+  } catch (err) {
+    const relative = (err as { lines?: number }).lines
+    const line = relative ? linesBefore + relative : undefined
+    const message = line ? (err as Error).message.replace(/\bline \d+/g, `line ${line}`) : (err as Error).message
+    throw new ApiError(400, 'invalid_input', `The CSV cannot be read${line ? ` at line ${line}` : ''}: ${message}`, [
+      { path: line ? `line ${line}` : 'body', message },
+    ])
+  }
+  const rows: CsvRow[] = []
+  let counted = 0
+  let lines = linesBefore
+  for (const { record, info } of records) {
+    lines += lineBreaks(bytes, counted, info.bytes)
+    counted = info.bytes
+    // A record the file ends without a line break is on the line after the last break.
+    const unterminated = info.bytes >= bytes.length && bytes[bytes.length - 1] !== LF && bytes[bytes.length - 1] !== CR
+    rows.push({ line: lines + (unterminated ? 1 : 0), values: record })
+  }
+  return { rows, lines: linesBefore + lineBreaks(bytes, 0, bytes.length) }
+}
+
+/**
+ * Opens a spreadsheet export: UTF-8 with or without BOM, comma, semicolon or tab separated,
+ * quoted fields with doubled quotes inside, CRLF or LF line ends, blank lines skipped. The header
+ * is read at once, the data rows about a megabyte at a time as they are iterated: a file of a
+ * million deals is being parsed while its first rows are written.
+ */
+export function openCsv(text: string, sliceChars = SLICE_CHARS): CsvReader {
   const body = text.replace(/^\uFEFF/, '')
   if (body.trim() === '') throw new ApiError(400, 'invalid_input', 'The CSV is empty', [{ path: 'body', message: 'no header line' }])
   const delimiter = detectDelimiter(body)
-  let records: { record: string[]; info: { lines: number } }[]
-  try {
-    records = parse(body, { delimiter, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }) as unknown as typeof records
-  } catch (err) {
-    const line = (err as { lines?: number }).lines
-    throw new ApiError(400, 'invalid_input', `The CSV cannot be read${line ? ` at line ${line}` : ''}: ${(err as Error).message}`, [
-      { path: line ? `line ${line}` : 'body', message: (err as Error).message },
-    ])
+  let start = 0
+  let lines = 0
+  let header: string[] | undefined
+  while (!header && start < body.length) {
+    const end = recordEnd(body, start, start)
+    const parsed = parseRecords(body.slice(start, end), delimiter, lines)
+    header = parsed.rows[0]?.values.map((h) => h.trim())
+    lines = parsed.lines
+    start = end
   }
-  const [header, ...rest] = records
-  return {
-    delimiter,
-    header: header!.record.map((h) => h.trim()),
-    rows: rest.map((r) => ({ line: r.info.lines, values: r.record })),
+  if (!header) throw new ApiError(400, 'invalid_input', 'The CSV is empty', [{ path: 'body', message: 'no header line' }])
+  const [dataStart, dataLines] = [start, lines]
+  function* rows(): Generator<CsvRow> {
+    let linesBefore = dataLines
+    for (let at = dataStart; at < body.length;) {
+      const end = recordEnd(body, at, Math.min(body.length, at + sliceChars))
+      const parsed = parseRecords(body.slice(at, end), delimiter, linesBefore)
+      yield* parsed.rows
+      linesBefore = parsed.lines
+      at = end
+    }
   }
+  return { delimiter, header, rows: { [Symbol.iterator]: rows } }
 }
 
 /** Numbers as spreadsheets write them: "1234.5", "1 234,50", "1234,5" (decimal comma), "" for none. */

@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../context.ts'
 import { ApiError } from '../errors.ts'
-import { csvLine, normaliseDate, parseBoolean, parseCsv, parseDecimal } from '../lib/csv.ts'
+import { csvLine, normaliseDate, openCsv, parseBoolean, parseDecimal, type CsvRow } from '../lib/csv.ts'
 import { json, jsonBody, route } from '../lib/openapi.ts'
 import { validationHook } from '../lib/validation.ts'
 import { IdParam } from '../schemas/common.ts'
@@ -53,9 +53,9 @@ async function streamRows<T extends object>(c: Context<AppEnv>, format: 'json' |
   return c.body(body, 200, headers)
 }
 
-/** Reads the CSV body and finds each mapped column; a required column missing from the header is a 400. */
+/** Opens the CSV body and finds each mapped column; a required column missing from the header is a 400. */
 async function readCsv(c: Context<AppEnv>, mapping: Record<string, string>, required: string[]) {
-  const table = parseCsv(await c.req.text())
+  const table = openCsv(await c.req.text())
   const index: Record<string, number> = {}
   const missing: { path: string; message: string }[] = []
   for (const [field, column] of Object.entries(mapping)) {
@@ -85,12 +85,13 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const { db, scope } = allow(c, 'ingest')
     const mapping = c.req.valid('query')
     const { table, index } = await readCsv(c, mapping, ['customerKey'])
-    if (table.rows.length > 100_000) throw new ApiError(413, 'payload_too_large', 'At most 100,000 customers per upload')
+    const lines = [...table.rows]
+    if (lines.length > 100_000) throw new ApiError(413, 'payload_too_large', 'At most 100,000 customers per upload')
     // Each line is held to the rules a JSON customer is held to; lines are numbered as in the file.
     const customers: CustomerInput[] = []
     const refused: { path: string; message: string; row: number; field: string; code: string }[] = []
     const seen = new Map<string, number>()
-    for (const { line, values } of table.rows) {
+    for (const { line, values } of lines) {
       const parsed = AssignBody.safeParse({ customerKey: values[index.customerKey!] ?? '', stratum: index.stratum === undefined ? null : values[index.stratum]?.trim() || null })
       if (!parsed.success) {
         for (const issue of parsed.error.issues) refused.push({ path: `rows.${line}.${String(issue.path[0])}`, message: issue.message, row: line, field: String(issue.path[0]), code: 'invalid_value' })
@@ -135,7 +136,7 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const { mode, ...mapping } = c.req.valid('query')
     const { table, index } = await readCsv(c, mapping, ['externalId', 'customerKey', 'closedAt', 'converted'])
     const cell = (values: string[], field: string) => (index[field] === undefined ? undefined : values[index[field]!] ?? '')
-    const toRow = ({ line, values }: (typeof table.rows)[number]): NumberedRow => {
+    const toRow = ({ line, values }: CsvRow): NumberedRow => {
       const converted = cell(values, 'converted')!
       const revenue = cell(values, 'revenue')
       return {
@@ -149,8 +150,8 @@ export const engineRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
         },
       }
     }
-    // Each chunk's rows are made from the file's lines as ingestion reaches them.
-    const rows: RowSource = { length: table.rows.length, slice: (start, end) => table.rows.slice(start, end).map(toRow) }
+    // Rows are parsed and made from the file's lines as ingestion reaches them.
+    const rows: RowSource = { *[Symbol.iterator]() { for (const row of table.rows) yield toRow(row) } }
     const outcome = await ingestDeals(db, scope, c.req.valid('param').id, rows, mode, now)
     if (outcome.testStatus === 'completed') c.get('deps').webhooks?.kick()
     return c.json(outcome, 200)

@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises'
 import { sql, type Kysely, type Transaction } from 'kysely'
-import { pgArray } from '../../db/queries/arrays.ts'
+import { pgArray, planOnce } from '../../db/queries/arrays.ts'
 import type { DB, Group, TestRow } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
 import { ApiError, wrongState } from '../errors.ts'
@@ -160,11 +160,8 @@ export interface IngestOutcome {
   testStatus: TestRow['status']
 }
 
-/** The rows of a batch; an array is one, and a CSV file can build each chunk's rows as it is reached. */
-export interface RowSource {
-  readonly length: number
-  slice(start: number, end: number): NumberedRow[]
-}
+/** The rows of a batch: an array, or a CSV file's rows made as they are reached. */
+export type RowSource = Iterable<NumberedRow>
 
 /**
  * Rows checked and written per statement. A batch is worked through in chunks so that the
@@ -190,14 +187,24 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
     await trx.selectFrom('tests').select('id').where('id', '=', testId).forNoKeyUpdate().execute()
 
     const batch = new BatchWriter(trx, scope, test, mode, now)
-    const chunkAt = (start: number) => (start < rows.length ? parseRows(rows.slice(start, start + INGEST_CHUNK), batch.firstRow) : undefined)
+    const source = rows[Symbol.iterator]()
+    let received = 0
+    const nextChunk = () => {
+      const taken: NumberedRow[] = []
+      for (let next = source.next(); !next.done; next = source.next()) {
+        taken.push(next.value)
+        if (taken.length === INGEST_CHUNK) break
+      }
+      received += taken.length
+      return taken.length ? parseRows(taken, batch.firstRow) : undefined
+    }
     // The database works one step ahead: while the next chunk is checked here, it writes the chunk
     // before; while a chunk's writes are prepared here, it looks up the next chunk.
-    let chunk = chunkAt(0)
+    let chunk = nextChunk()
     let lookups = chunk && batch.lookUp(chunk.deals)
-    for (let start = 0; chunk && lookups; start += INGEST_CHUNK) {
+    while (chunk && lookups) {
       await setImmediate() // lets the statements go out before the work here starts
-      const next = chunkAt(start + INGEST_CHUNK)
+      const next = nextChunk()
       const nextLookups = next && batch.lookUp(next.deals)
       await batch.write(chunk, await lookups)
       chunk = next
@@ -215,7 +222,7 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
       await applyTotals(trx, testId, batch.deltas)
       await applyDailyTotals(trx, testId, batch.days)
     }
-    const outcome = { received: rows.length, inserted: batch.inserted, updated: batch.updated, unchanged: batch.good - batch.inserted - batch.updated, late: batch.late, refused }
+    const outcome = { received, inserted: batch.inserted, updated: batch.updated, unchanged: batch.good - batch.inserted - batch.updated, late: batch.late, refused }
     if (batch.wrote) {
       await recordAudit(trx, { workspaceId: scope.workspaceId, actor: scope.actor, action: 'deals.ingested', subjectType: 'test', subjectId: testId, after: { ...outcome, refused: refused.length, mode } })
     }
@@ -260,10 +267,10 @@ class BatchWriter {
     // rows, more in the middle of a big import than the planner's statistics know of. Filtered by
     // `= any(list)` or joined, PostgreSQL was measured to read all the test's rows for every chunk.
     const found = Promise.all([
-      keys.length === 0 ? [] : sql<Lookups[0][number]>`
+      keys.length === 0 ? [] : sql<Lookups[0][number]>`${planOnce}
         select a.customer_key, a."group" from unnest(${pgArray(keys, 'text[]')}) as k(key)
         cross join lateral (select customer_key, "group" from assignments where test_id = ${testId} and customer_key = k.key limit 1) as a`.execute(this.trx).then((r) => r.rows),
-      deals.length === 0 ? [] : sql<Existing>`
+      deals.length === 0 ? [] : sql<Existing>`${planOnce}
         select d.* from unnest(${pgArray(deals.map((d) => d.externalId), 'text[]')}) as k(key)
         cross join lateral (
           select external_id, customer_key, "group", closed_at, converted, revenue, attributes, late
@@ -334,7 +341,7 @@ class BatchWriter {
     const scope = this.scope
     const statements: Promise<unknown>[] = []
     if (writes.length) {
-      statements.push(sql`
+      statements.push(sql`${planOnce}
         insert into deals (test_id, external_id, customer_key, "group", closed_at, converted, revenue, attributes, late)
         select ${testId}, e, k, g, c, v, r, a::jsonb, l
         from unnest(
@@ -348,7 +355,7 @@ class BatchWriter {
           attributes = excluded.attributes, updated_at = now()`.execute(this.trx))
     }
     if (changes.length) {
-      statements.push(sql`
+      statements.push(sql`${planOnce}
         insert into audit_log (workspace_id, actor_user_id, actor_api_key_id, action, subject_type, subject_id, before, after, reason)
         select ${scope.workspaceId}, ${scope.actor.userId}, ${scope.actor.apiKeyId}, 'deal.updated', 'test', ${testId}, b::jsonb, a::jsonb, 'deal ' || e
         from unnest(${pgArray(changes.map((c) => c.externalId), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.before)), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.after)), 'text[]')}) as t(e, b, a)`.execute(this.trx))

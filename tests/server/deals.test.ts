@@ -131,6 +131,19 @@ describe('recording deals', () => {
     expect(await kept(test.id)).toEqual(await recount(test.id))
   })
 
+  it('reads a large CSV as it writes it, and a syntax error far down the file still writes nothing', async () => {
+    const { ws, test } = await runningTest()
+    const good = Array.from({ length: 20_000 }, (_, i) => `X-${i},C-${i % 20},${day(5)},${i % 2 === 0}`)
+    const send = (body: string) => ctx.request({ cookie: ws.members.analyst.cookie }, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/deals/csv`, body, { 'content-type': 'text/csv' })
+    const broken = await send(['externalId,customerKey,closedAt,converted', ...good, 'X-bad,"C-1,unclosed'].join('\n'))
+    expect(broken.status).toBe(400)
+    expect(broken.body.error.message).toMatch(/line 20002/)
+    expect(await ctx.db.selectFrom('deals').select('id').where('test_id', '=', test.id).execute()).toEqual([])
+    const fine = await send(['externalId,customerKey,closedAt,converted', ...good].join('\n'))
+    expect(fine.body).toMatchObject({ received: 20_000, inserted: 20_000 })
+    expect(await kept(test.id)).toEqual(await recount(test.id))
+  })
+
   it('refuses a deal moved to another customer', async () => {
     const { ws, test } = await runningTest()
     await ingest(ws, test.id, [deal(1)])

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../db/connection.ts'
 import { PREPARE_MAX_PARAMETERS } from '../../db/postgres-js-dialect.ts'
+import { pgArray, planOnce } from '../../db/queries/arrays.ts'
 import type { DB } from '../../db/tables/index.ts'
 import { openTestDatabase } from '../helpers/database.ts'
 
@@ -39,6 +40,17 @@ describe('the postgres.js dialect', () => {
       expect(rows).toEqual([{ total: values.reduce((a, b) => a + b, 0) }])
     })
     expect(statements.filter((s) => s.includes(`$${PREPARE_MAX_PARAMETERS + 1}`))).toEqual([])
+  })
+
+  it('plans a list sent as an array anew each call, unless the statement says its plan cannot depend on the list', async () => {
+    const statements = await preparedAfter(async (conn) => {
+      for (const list of [['a'], ['a', 'b', 'c']]) {
+        expect((await sql<{ n: number }>`select cardinality(${pgArray(list, 'text[]')}) as n`.execute(conn)).rows).toEqual([{ n: list.length }])
+        expect((await sql<{ n: number }>`${planOnce}select count(*)::int as n from unnest(${pgArray(list, 'text[]')})`.execute(conn)).rows).toEqual([{ n: list.length }])
+      }
+    })
+    expect(statements.filter((s) => s.includes('cardinality'))).toEqual([])
+    expect(statements.filter((s) => s.includes('from unnest'))).toHaveLength(1)
   })
 
   it('reports affected rows, and commits or rolls back transactions', async () => {
