@@ -7,19 +7,17 @@ export interface CsvRow {
   values: string[]
 }
 
-export interface CsvTable {
-  delimiter: ',' | ';' | '\t'
-  header: string[]
-  rows: CsvRow[]
-}
+type Delimiter = ',' | ';' | '\t'
 
 /** A CSV file whose data rows are parsed as they are iterated. */
-export interface CsvReader extends Omit<CsvTable, 'rows'> {
+export interface CsvReader {
+  delimiter: Delimiter
+  header: string[]
   rows: Iterable<CsvRow>
 }
 
 /** The delimiter is whichever of ; , or tab occurs most in the header line (the first that is not blank) outside quotes. */
-function detectDelimiter(text: string): CsvTable['delimiter'] {
+function detectDelimiter(text: string): Delimiter {
   const headerOn = text.replace(/^(?:[ \t]*\r?\n)+/, '')
   const firstLine = headerOn.slice(0, headerOn.search(/\r?\n|$/)).replace(/"[^"]*"/g, '')
   const counts = ([',', ';', '\t'] as const).map((d) => [d, firstLine.split(d).length - 1] as const)
@@ -69,7 +67,7 @@ function recordEnd(text: string, start: number, target: number): number {
  * Parses whole records of a file, `linesBefore` lines into it. Line numbers are counted here from
  * the bytes each record used (csv-parse's own count takes a CR LF inside quotes for two lines).
  */
-function parseRecords(text: string, delimiter: CsvTable['delimiter'], linesBefore: number): { rows: CsvRow[]; lines: number } {
+function parseRecords(text: string, delimiter: Delimiter, linesBefore: number): { rows: CsvRow[]; lines: number } {
   const bytes = Buffer.from(text)
   let records: { record: string[]; info: { bytes: number; lines: number } }[]
   try {

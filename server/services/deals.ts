@@ -248,7 +248,6 @@ class BatchWriter {
   updated = 0
   late = 0
   good = 0
-  wrote = false
   private pending: Promise<unknown> = Promise.resolve()
   private readonly startedAt: number
   private readonly arrivesLate: boolean
@@ -334,7 +333,6 @@ class BatchWriter {
       }
     }
     this.updated += changes.length
-    if (writes.length) this.wrote = true
     // The chunk before must have been written (its failure fails the batch here).
     await this.pending
     const testId = this.test.id
@@ -362,6 +360,11 @@ class BatchWriter {
     }
     this.pending = Promise.all(statements)
     this.pending.catch(() => {})
+  }
+
+  /** Whether any deal was written: the totals, the daily totals and the audit then change. */
+  get wrote() {
+    return this.inserted + this.updated > 0
   }
 
   /** Waits for the last chunk's writes. */

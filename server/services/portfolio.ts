@@ -33,14 +33,11 @@ interface PortfolioRow {
 }
 
 /**
- * The portfolio leadership opens first: every test with its status, progress and primary result
- * (computed from the per-arm totals, never from deals), the p-values of tests concluded in the
- * period adjusted for multiplicity, the decisions waiting, and each test's expected yearly impact:
- * the absolute rise × the segment's yearly deals × the value of one conversion (the hypothesis's,
- * else the segment's), with its range from the difference's interval.
+ * One row per test of the workspace, with its chain up to the segment, its per-arm totals and its
+ * latest decision: one statement over indexes and the kept totals, never over the deals.
  */
-export async function workspacePortfolio(db: Kysely<DB>, scope: Scope, query: { adjust: 'holm' | 'benjamini-hochberg'; from?: string | undefined; to?: string | undefined; lang: 'en' | 'ru' }, now: Date) {
-  const { rows } = await sql<PortfolioRow>`
+export function portfolioStatement(workspaceId: number) {
+  return sql<PortfolioRow>`
     select t.id, t.name, t.status, t.hypothesis_id, h.change, h.primary_metric, t.frozen_plan, t.target_deals,
       t.started_at, t.completed_at, t.completion_reason, r.barrier_id, g.id as segment_id, g.name as segment_name, g.yearly_deals,
       coalesce(h.value_per_conversion, g.value_per_conversion) as value_per_conversion,
@@ -56,8 +53,19 @@ export async function workspacePortfolio(db: Kysely<DB>, scope: Scope, query: { 
     left join arm_totals ac on ac.test_id = t.id and ac."group" = 'control'
     left join arm_totals at on at.test_id = t.id and at."group" = 'treatment'
     left join lateral (select id, verdict, decided_at from decisions where test_id = t.id order by id desc limit 1) d on true
-    where t.workspace_id = ${scope.workspaceId}
-    order by t.id`.execute(db)
+    where t.workspace_id = ${workspaceId}
+    order by t.id`
+}
+
+/**
+ * The portfolio leadership opens first: every test with its status, progress and primary result
+ * (computed from the per-arm totals, never from deals), the p-values of tests concluded in the
+ * period adjusted for multiplicity, the decisions waiting, and each test's expected yearly impact:
+ * the absolute rise × the segment's yearly deals × the value of one conversion (the hypothesis's,
+ * else the segment's), with its range from the difference's interval.
+ */
+export async function workspacePortfolio(db: Kysely<DB>, scope: Scope, query: { adjust: 'holm' | 'benjamini-hochberg'; from?: string | undefined; to?: string | undefined; lang: 'en' | 'ru' }, now: Date) {
+  const { rows } = await portfolioStatement(scope.workspaceId).execute(db)
 
   const from = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(now.getTime() - 365 * DAY_MS)
   const to = query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + DAY_MS) : new Date(now.getTime() + DAY_MS)

@@ -10,6 +10,7 @@ import { seedDemo } from '../../server/demo/seed.ts'
 import { serveWeb } from '../../server/web.ts'
 import en from '../../web/src/lib/i18n/en.json' with { type: 'json' }
 import ru from '../../web/src/lib/i18n/ru.json' with { type: 'json' }
+import { expect } from 'vitest'
 import { openTestDatabase } from '../helpers/database.ts'
 import { ensureWebBuild } from '../helpers/web-build.ts'
 
@@ -98,4 +99,11 @@ export async function toast(page: Page, text: string) {
 
 export async function closeContext(context: BrowserContext) {
   await context.close()
+}
+
+/** JSON from the API with the page's session, to compare what the screen shows with the server. */
+export async function apiGet<T = any>(page: Page, path: string): Promise<T> {
+  const response = await page.request.get(path)
+  expect(response.status(), path).toBe(200)
+  return (await response.json()) as T
 }

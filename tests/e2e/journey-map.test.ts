@@ -2,7 +2,7 @@
 // page.evaluate and waitForFunction callbacks run in the browser, so they are typed with the DOM.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LANGS, WORKSPACE, launchBrowser, screenshot, seen, signIn, startApp, t, toast, type Lang } from './harness.ts'
+import { LANGS, WORKSPACE, apiGet, launchBrowser, screenshot, seen, signIn, startApp, t, toast, type Lang } from './harness.ts'
 
 // The journey map's editing in place: stages reordered and removed, touchpoints, and a barrier's
 // chain down to the decision that addressed it; through the real app in both languages.
@@ -18,12 +18,6 @@ afterAll(async () => {
   await browser?.close()
   await app?.close()
 })
-
-async function apiGet<T = any>(page: Page, path: string): Promise<T> {
-  const response = await page.request.get(path)
-  expect(response.status(), path).toBe(200)
-  return (await response.json()) as T
-}
 
 async function openMap(page: Page, lang: Lang) {
   await page.getByText(t(lang, 'journey.open')).first().click()

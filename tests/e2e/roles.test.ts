@@ -2,9 +2,9 @@
 // page.evaluate and waitForFunction callbacks run in the browser, so they are typed with the DOM.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LANGS, SCREENSHOTS, WORKSPACE, launchBrowser, screenshot, seen, signIn, startApp, t, toast, type Lang } from './harness.ts'
+import { LANGS, SCREENSHOTS, WORKSPACE, apiGet, launchBrowser, screenshot, seen, signIn, startApp, t, toast, type Lang } from './harness.ts'
 
 // Each role's task, in each language, through the real app: the built web app served by the real
 // server on a fresh database with the demo seeded, driven in headless Chromium.
@@ -20,13 +20,6 @@ afterAll(async () => {
   await browser?.close()
   await app?.close()
 })
-
-/** JSON from the API with the page's session, to compare what the screen shows with the server. */
-async function apiGet<T = any>(page: Page, path: string): Promise<T> {
-  const response = await page.request.get(path)
-  expect(response.status(), path).toBe(200)
-  return (await response.json()) as T
-}
 
 const suffix = (lang: Lang) => (lang === 'en' ? 'E2E' : 'Е2Е')
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { resolve } from 'node:path'
+import { expect } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -69,4 +70,13 @@ export async function signedIn(url: string, email: string, password: string) {
     headers: { cookie, ...(init.body !== undefined ? { 'content-type': init.type ?? 'application/json' } : {}) },
     ...(init.body !== undefined ? { body: init.body } : {}),
   })
+}
+
+/** Waits for the server's health check to answer 200 again, within `limitMs` of now. */
+export async function healthyAgain(url: string, limitMs = 20_000) {
+  const since = Date.now()
+  while ((await fetch(`${url}/api/health`).then((r) => r.status, () => 0)) !== 200) {
+    expect(Date.now() - since, `recovered within ${limitMs / 1000} s`).toBeLessThan(limitMs)
+    await new Promise((r) => setTimeout(r, 200))
+  }
 }
