@@ -9,7 +9,13 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // Cutting the connection to PostgreSQL, or restarting it, only means something with a server;
     // the postgres.js dialect is the server's.
-    exclude: onServer ? [] : ['tests/faults/database-outage.test.ts', 'tests/faults/postgres-restart.test.ts', 'tests/server/postgres-js-dialect.test.ts'],
+    exclude: onServer
+      ? []
+      : [
+          'tests/faults/database-outage.test.ts',
+          'tests/faults/postgres-restart.test.ts',
+          'tests/server/postgres-js-dialect.test.ts',
+        ],
     globalSetup: ['tests/helpers/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

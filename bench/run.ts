@@ -20,7 +20,8 @@ function parseArgs(argv: string[]) {
   const flag = (name: string) => argv.includes(`--${name}`)
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
   const only = value('only')?.split(',') as Figure[] | undefined
-  for (const f of only ?? []) if (!FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (${FIGURES.join(', ')})`)
+  for (const f of only ?? [])
+    if (!FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (${FIGURES.join(', ')})`)
   return {
     pglite: flag('pglite'),
     full: flag('full'),
@@ -38,14 +39,26 @@ async function main() {
   const report = new Report()
   const started = Date.now()
   const ctx: BenchContext = {
-    kind, target: args.pglite ? 'pglite' : 'server', dbs, report, full: args.full,
-    csvRows: args.csvRows, roundSeconds: args.roundSeconds, buildWeb: args.buildWeb,
+    kind,
+    target: args.pglite ? 'pglite' : 'server',
+    dbs,
+    report,
+    full: args.full,
+    csvRows: args.csvRows,
+    roundSeconds: args.roundSeconds,
+    buildWeb: args.buildWeb,
     log: (m) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`),
   }
-  const cleanUp = async () => { await dbs.closeAll().catch((err) => console.error('dropping the bench databases failed', err)) }
-  process.once('SIGINT', () => { void cleanUp().finally(() => process.exit(130)) })
+  const cleanUp = async () => {
+    await dbs.closeAll().catch((err) => console.error('dropping the bench databases failed', err))
+  }
+  process.once('SIGINT', () => {
+    void cleanUp().finally(() => process.exit(130))
+  })
 
-  console.log(`Bench on ${ctx.target}${kind === 'server' ? ` (${new URL(dbs.adminUrl).host}, databases ${dbs.prefix}_*)` : ''}: ${args.only.join(', ')}${args.full ? ', with 10M deals' : ''}`)
+  console.log(
+    `Bench on ${ctx.target}${kind === 'server' ? ` (${new URL(dbs.adminUrl).host}, databases ${dbs.prefix}_*)` : ''}: ${args.only.join(', ')}${args.full ? ', with 10M deals' : ''}`,
+  )
   const run: Record<Figure, () => Promise<void>> = {
     ingestion: () => ingestionFigure(ctx),
     assignment: () => assignmentFigure(ctx),
@@ -71,13 +84,28 @@ async function main() {
   printTable(report.rows)
   if (failures.length) console.log(`\nFailed figures:\n  ${failures.join('\n  ')}`)
   const file = new URL('./results.json', import.meta.url)
-  writeFileSync(file, JSON.stringify({
-    at: new Date().toISOString(), target: ctx.target, args,
-    loadAverage: { atEnd: os.loadavg() },
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    durationSeconds: Math.round((Date.now() - started) / 1000),
-    rows: report.rows, failures,
-  }, null, 2) + '\n')
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        target: ctx.target,
+        args,
+        loadAverage: { atEnd: os.loadavg() },
+        machine: {
+          cpus: os.cpus().length,
+          cpu: os.cpus()[0]?.model,
+          memoryGb: Math.round(os.totalmem() / 2 ** 30),
+          node: process.version,
+        },
+        durationSeconds: Math.round((Date.now() - started) / 1000),
+        rows: report.rows,
+        failures,
+      },
+      null,
+      2,
+    ) + '\n',
+  )
   console.log(`\nWrote bench/results.json (${Math.round((Date.now() - started) / 1000)} s).`)
   process.exit(failures.length ? 1 : 0)
 }

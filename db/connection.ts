@@ -35,8 +35,18 @@ export function openDatabase(target: DatabaseTarget): Database {
       backoff: (retries: number) => Math.min(0.25 * 2 ** retries, 2),
       onnotice: () => {},
       types: {
-        int8: { to: INT8, from: [INT8], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
-        numeric: { to: NUMERIC, from: [NUMERIC], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
+        int8: {
+          to: INT8,
+          from: [INT8],
+          serialize: (v: number) => String(v),
+          parse: (v: string) => Number(v),
+        },
+        numeric: {
+          to: NUMERIC,
+          from: [NUMERIC],
+          serialize: (v: number) => String(v),
+          parse: (v: string) => Number(v),
+        },
         date: { to: DATE, from: [DATE], serialize: (v: string) => v, parse: (v: string) => v },
       },
     })
@@ -46,7 +56,11 @@ export function openDatabase(target: DatabaseTarget): Database {
   const pglite = new PGlite({
     ...(target.dataDir ? { dataDir: target.dataDir } : {}),
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
-    parsers: { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v), [DATE]: (v: string) => v },
+    parsers: {
+      [INT8]: (v: string) => Number(v),
+      [NUMERIC]: (v: string) => Number(v),
+      [DATE]: (v: string) => v,
+    },
   })
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
   return {

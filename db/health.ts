@@ -15,7 +15,10 @@ export interface DatabaseHealth {
  * server to come back rather than fail (postgres.js reconnects with backoff), so requests are
  * answered 503 from this flag meanwhile instead of hanging.
  */
-export function watchDatabase(url: string, options: { upMs?: number; downMs?: number; timeoutMs?: number } = {}): DatabaseHealth {
+export function watchDatabase(
+  url: string,
+  options: { upMs?: number; downMs?: number; timeoutMs?: number } = {},
+): DatabaseHealth {
   const { upMs = 5000, downMs = 1000, timeoutMs = 2000 } = options
   let up = true
   let timer: NodeJS.Timeout | undefined
@@ -23,12 +26,19 @@ export function watchDatabase(url: string, options: { upMs?: number; downMs?: nu
   let stopped = true
 
   const probe = async () => {
-    const client = postgres(url, { max: 1, connect_timeout: timeoutMs / 1000, idle_timeout: 1, onnotice: () => {} })
+    const client = postgres(url, {
+      max: 1,
+      connect_timeout: timeoutMs / 1000,
+      idle_timeout: 1,
+      onnotice: () => {},
+    })
     try {
       let timeout: NodeJS.Timeout | undefined
       await Promise.race([
         client`select 1`,
-        new Promise((_, reject) => { timeout = setTimeout(() => reject(new Error('timeout')), timeoutMs) }),
+        new Promise((_, reject) => {
+          timeout = setTimeout(() => reject(new Error('timeout')), timeoutMs)
+        }),
       ]).finally(() => clearTimeout(timeout))
       up = true
     } catch {
@@ -52,8 +62,16 @@ export function watchDatabase(url: string, options: { upMs?: number; downMs?: nu
   }
   return {
     isUp: () => up,
-    start: () => { stopped = false; schedule() },
-    stop: () => { stopped = true; clearTimeout(timer) },
-    suspect: () => { void check() },
+    start: () => {
+      stopped = false
+      schedule()
+    },
+    stop: () => {
+      stopped = true
+      clearTimeout(timer)
+    },
+    suspect: () => {
+      void check()
+    },
   }
 }

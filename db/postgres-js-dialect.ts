@@ -34,7 +34,10 @@ const ARRAY_PARAMETER = /\$\d+::[\w ]+\[\]/
 
 /** Whether a statement is prepared (see PREPARE_MAX_PARAMETERS, ARRAY_PARAMETER and `planOnce`). */
 export function isPrepared(query: Pick<CompiledQuery, 'sql' | 'parameters'>): boolean {
-  return query.parameters.length <= PREPARE_MAX_PARAMETERS && (query.sql.startsWith(PLAN_ONCE) || !ARRAY_PARAMETER.test(query.sql))
+  return (
+    query.parameters.length <= PREPARE_MAX_PARAMETERS &&
+    (query.sql.startsWith(PLAN_ONCE) || !ARRAY_PARAMETER.test(query.sql))
+  )
 }
 
 /** A connection taken from the postgres.js pool for one query or one transaction. */
@@ -44,7 +47,11 @@ class PostgresJSConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const parameters = query.parameters as postgres.ParameterOrJSON<never>[]
     const result = await this.reserved.unsafe(query.sql, parameters, { prepare: isPrepared(query) })
-    const changed = result.command === 'INSERT' || result.command === 'UPDATE' || result.command === 'DELETE' || result.command === 'MERGE'
+    const changed =
+      result.command === 'INSERT' ||
+      result.command === 'UPDATE' ||
+      result.command === 'DELETE' ||
+      result.command === 'MERGE'
     return { rows: [...result] as R[], ...(changed ? { numAffectedRows: BigInt(result.count) } : {}) }
   }
 
@@ -81,8 +88,16 @@ class PostgresJSDriver extends PostgresDriver implements Driver {
 /** The dialect for a PostgreSQL server through postgres.js. */
 export class PostgresJSDialect implements Dialect {
   constructor(private readonly client: postgres.Sql) {}
-  createAdapter() { return new PostgresAdapter() }
-  createDriver() { return new PostgresJSDriver(this.client) }
-  createQueryCompiler() { return new PostgresQueryCompiler() }
-  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector { return new PostgresIntrospector(db) }
+  createAdapter() {
+    return new PostgresAdapter()
+  }
+  createDriver() {
+    return new PostgresJSDriver(this.client)
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler()
+  }
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new PostgresIntrospector(db)
+  }
 }

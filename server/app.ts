@@ -29,11 +29,21 @@ export interface AppOptions {
 }
 
 function errorBody(err: ApiError, requestId?: string) {
-  return { error: { code: err.code, message: err.message, details: err.details, ...(requestId ? { requestId } : {}) } }
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      ...(requestId ? { requestId } : {}),
+    },
+  }
 }
 
 /** Builds the whole HTTP app from its dependencies; tests build their own with a test database. */
-export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?: SignInLimiter }, options: AppOptions = {}) {
+export function createApp(
+  input: Omit<Deps, 'signInLimiter'> & { signInLimiter?: SignInLimiter },
+  options: AppOptions = {},
+) {
   const deps: Deps = { ...input, signInLimiter: input.signInLimiter ?? new SignInLimiter() }
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
@@ -44,7 +54,9 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
     const started = performance.now()
     await next()
     if (options.logRequests) {
-      console.log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`)
+      console.log(
+        `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`,
+      )
     }
   })
   app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'same-origin' }))
@@ -52,13 +64,23 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
   // its inline styles). Set before the handler runs, so every reply, errors too, carries it
   // without its headers being copied afterwards.
   app.use('/api/*', async (c, next) => {
-    c.header('content-security-policy', c.req.path === '/api/docs'
-      ? "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
-      : "default-src 'none'; frame-ancestors 'none'")
+    c.header(
+      'content-security-policy',
+      c.req.path === '/api/docs'
+        ? "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        : "default-src 'none'; frame-ancestors 'none'",
+    )
     await next()
   })
-  const tooLarge = (maxSize: number) => new ApiError(413, 'payload_too_large', `The body is larger than ${maxSize / 1024 / 1024} MB`)
-  const limit = (maxSize: number) => bodyLimit({ maxSize, onError: () => { throw tooLarge(maxSize) } })
+  const tooLarge = (maxSize: number) =>
+    new ApiError(413, 'payload_too_large', `The body is larger than ${maxSize / 1024 / 1024} MB`)
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw tooLarge(maxSize)
+      },
+    })
   const jsonLimit = limit(JSON_BODY_LIMIT)
   const csvLimit = limit(CSV_BODY_LIMIT)
   app.use('/api/*', (c, next) => {
@@ -76,7 +98,12 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
   })
   // While the database is known to be down, answer at once instead of letting requests queue.
   app.use('/api/*', async (c, next) => {
-    if (deps.databaseHealth && !deps.databaseHealth.isUp() && c.req.path !== '/api/health' && !c.req.path.startsWith('/api/calculators/')) {
+    if (
+      deps.databaseHealth &&
+      !deps.databaseHealth.isUp() &&
+      c.req.path !== '/api/health' &&
+      !c.req.path.startsWith('/api/calculators/')
+    ) {
       throw new ApiError(503, 'database_unavailable', 'The database is unavailable; try again shortly')
     }
     await next()
@@ -96,20 +123,42 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
     }
     if (err instanceof HTTPException) {
       const status = err.status
-      const code = status === 400 ? 'malformed_json' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_input'
+      const code =
+        status === 400
+          ? 'malformed_json'
+          : status === 413
+            ? 'payload_too_large'
+            : status === 415
+              ? 'unsupported_media_type'
+              : 'invalid_input'
       const message = status === 400 ? 'The body is not valid JSON' : err.message || 'Bad request'
       return c.json(errorBody(new ApiError(status as 400, code, message)), status as ContentfulStatusCode)
     }
     if (err instanceof StatsInputError) {
-      return c.json(errorBody(new ApiError(400, 'invalid_input', err.message, [{ path: `body.${err.field}`, message: err.message }])), 400)
+      return c.json(
+        errorBody(
+          new ApiError(400, 'invalid_input', err.message, [
+            { path: `body.${err.field}`, message: err.message },
+          ]),
+        ),
+        400,
+      )
     }
     const mapped = apiErrorFromDatabase(err)
     if (mapped?.status === 503) deps.databaseHealth?.suspect()
     if (mapped) return c.json(errorBody(mapped, requestId), mapped.status as ContentfulStatusCode)
     console.error(`[${requestId}] ${c.req.method} ${c.req.path}`, err)
-    return c.json(errorBody(new ApiError(500, 'internal', 'Internal error; the request id identifies it in the log'), requestId), 500)
+    return c.json(
+      errorBody(
+        new ApiError(500, 'internal', 'Internal error; the request id identifies it in the log'),
+        requestId,
+      ),
+      500,
+    )
   })
-  app.notFound((c) => c.json(errorBody(new ApiError(404, 'not_found', `No route ${c.req.method} ${c.req.path}`)), 404))
+  app.notFound((c) =>
+    c.json(errorBody(new ApiError(404, 'not_found', `No route ${c.req.method} ${c.req.path}`)), 404),
+  )
 
   app.get('/api/health', (c) => {
     const up = deps.databaseHealth?.isUp() ?? true
@@ -121,7 +170,11 @@ export function createApp(input: Omit<Deps, 'signInLimiter'> & { signInLimiter?:
     .route('/api', calculatorRoutes)
     .route('/api/workspaces', workspaceRoutes)
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'cxw_session' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'cxw_session',
+  })
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' })
 
   const documentConfig = {

@@ -13,7 +13,11 @@ const Env = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   DEMO: Flag.default(true),
-  SESSION_TTL_HOURS: z.coerce.number().min(1).max(24 * 365).default(24 * 14),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 14),
   LOG_REQUESTS: Flag.default(false),
   SERVE_WEB: Flag.default(true),
 })
@@ -31,7 +35,9 @@ export interface Config {
 
 /** Reads and validates the environment once; a wrong value throws naming the variable. */
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
-  const picked = Object.fromEntries(Object.keys(Env.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]))
+  const picked = Object.fromEntries(
+    Object.keys(Env.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  )
   const parsed = Env.safeParse(picked)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)

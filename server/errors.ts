@@ -43,8 +43,12 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`)
-export const forbidden = (message = 'Your role does not allow this action') => new ApiError(403, 'forbidden', message)
+export const forbidden = (message = 'Your role does not allow this action') =>
+  new ApiError(403, 'forbidden', message)
 export const wrongState = (message: string) => new ApiError(409, 'wrong_state', message)
 export const unknownReference = (path: string, what: string) =>
-  new ApiError(422, 'unknown_reference', `${what} does not exist in this workspace`, [{ path, message: `unknown ${what}` }])
-export const pipelineRule = (message: string, details: ErrorDetail[] = []) => new ApiError(422, 'pipeline_rule', message, details)
+  new ApiError(422, 'unknown_reference', `${what} does not exist in this workspace`, [
+    { path, message: `unknown ${what}` },
+  ])
+export const pipelineRule = (message: string, details: ErrorDetail[] = []) =>
+  new ApiError(422, 'pipeline_rule', message, details)

@@ -16,7 +16,10 @@ import { serveWeb, webBuildIsStale } from './web.ts'
 // is already closed and the pool recovers; only that exact throw is ignored, anything else still
 // stops the process.
 process.on('uncaughtException', (err) => {
-  const strayWrite = err instanceof TypeError && /reading 'write'/.test(err.message) && /postgres[\\/]src[\\/]connection\.js/.test(err.stack ?? '')
+  const strayWrite =
+    err instanceof TypeError &&
+    /reading 'write'/.test(err.message) &&
+    /postgres[\\/]src[\\/]connection\.js/.test(err.stack ?? '')
   if (!strayWrite) {
     console.error(err)
     process.exit(1)
@@ -65,9 +68,21 @@ async function main() {
   }, 60_000)
   sweep.unref()
 
-  const app = createApp({ db: database.db, clock, sessionTtlHours: config.sessionTtlHours, webhooks, ...(databaseHealth ? { databaseHealth } : {}) }, { logRequests: config.logRequests, ...(config.serveWeb ? { serveWeb } : {}) })
+  const app = createApp(
+    {
+      db: database.db,
+      clock,
+      sessionTtlHours: config.sessionTtlHours,
+      webhooks,
+      ...(databaseHealth ? { databaseHealth } : {}),
+    },
+    { logRequests: config.logRequests, ...(config.serveWeb ? { serveWeb } : {}) },
+  )
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const where = config.database.kind === 'server' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`
+    const where =
+      config.database.kind === 'server'
+        ? 'PostgreSQL server'
+        : `embedded PGlite in ${config.database.dataDir}`
     console.log(`CX workbench on http://localhost:${info.port} (${where})`)
   })
 

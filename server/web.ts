@@ -24,8 +24,13 @@ export async function webBuildIsStale(): Promise<boolean> {
   if (!existsSync(index)) return true
   const built = statSync(index).mtimeMs
   const sources = [join(WEB_ROOT, 'src'), join(WEB_ROOT, 'static')].filter((d) => existsSync(d))
-  const configs = ['svelte.config.js', 'vite.config.ts'].map((f) => join(WEB_ROOT, f)).filter((f) => existsSync(f))
-  const newest = Math.max(...(await Promise.all(sources.map(newestMtime))), ...configs.map((f) => statSync(f).mtimeMs))
+  const configs = ['svelte.config.js', 'vite.config.ts']
+    .map((f) => join(WEB_ROOT, f))
+    .filter((f) => existsSync(f))
+  const newest = Math.max(
+    ...(await Promise.all(sources.map(newestMtime))),
+    ...configs.map((f) => statSync(f).mtimeMs),
+  )
   return newest > built
 }
 
@@ -35,12 +40,20 @@ export async function webBuildIsStale(): Promise<boolean> {
  * 'unsafe-inline' is needed); no framing, no plugins, requests only to this origin.
  */
 export function pageSecurityPolicy(html: string): string {
-  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)]
-    .map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`)
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+  )
   return [
-    "default-src 'self'", `script-src 'self' ${hashes.join(' ')}`.trim(), "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'",
-    "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+    "default-src 'self'",
+    `script-src 'self' ${hashes.join(' ')}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
   ].join('; ')
 }
 
@@ -68,7 +81,11 @@ export function serveWeb(app: OpenAPIHono<AppEnv>): void {
   app.get('/index.html', page)
   app.use('/*', async (c, next) => {
     await next()
-    if (!c.req.path.startsWith('/api/') && existsSync(index) && !c.res.headers.has('content-security-policy')) {
+    if (
+      !c.req.path.startsWith('/api/') &&
+      existsSync(index) &&
+      !c.res.headers.has('content-security-policy')
+    ) {
       c.res.headers.set('content-security-policy', load().policy)
     }
   })

@@ -1,6 +1,6 @@
-import { assertOneOf, assertProbability } from './errors.ts';
+import { assertOneOf, assertProbability } from './errors.ts'
 
-export type AdjustMethod = 'holm' | 'benjamini-hochberg';
+export type AdjustMethod = 'holm' | 'benjamini-hochberg'
 
 /**
  * Adjusted p-values for many tests at once, in the input order.
@@ -12,24 +12,24 @@ export type AdjustMethod = 'holm' | 'benjamini-hochberg';
  * 'benjamini-hochberg' → [0.03, 0.04, 0.04].
  */
 export function adjustPValues(pValues: readonly number[], method: AdjustMethod): number[] {
-  assertOneOf('method', method, ['holm', 'benjamini-hochberg']);
-  pValues.forEach((p, i) => assertProbability(`pValues[${i}]`, p));
-  const m = pValues.length;
-  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
-  const adjusted = new Array<number>(m);
+  assertOneOf('method', method, ['holm', 'benjamini-hochberg'])
+  pValues.forEach((p, i) => assertProbability(`pValues[${i}]`, p))
+  const m = pValues.length
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i)
+  const adjusted = new Array<number>(m)
   if (method === 'holm') {
-    let running = 0;
+    let running = 0
     order.forEach(({ p, i }, rank) => {
-      running = Math.max(running, Math.min(1, (m - rank) * p));
-      adjusted[i] = running;
-    });
+      running = Math.max(running, Math.min(1, (m - rank) * p))
+      adjusted[i] = running
+    })
   } else {
-    let running = 1;
+    let running = 1
     for (let rank = m - 1; rank >= 0; rank--) {
-      const { p, i } = order[rank]!;
-      running = Math.min(running, (m / (rank + 1)) * p);
-      adjusted[i] = Math.min(1, running);
+      const { p, i } = order[rank]!
+      running = Math.min(running, (m / (rank + 1)) * p)
+      adjusted[i] = Math.min(1, running)
     }
   }
-  return adjusted;
+  return adjusted
 }

@@ -1,12 +1,12 @@
-import { assertCounts, degenerateTableReason } from './counts.ts';
-import { normalUpper } from './distributions/normal.ts';
-import type { Reason } from './reasons.ts';
-import type { ArmCounts } from './types.ts';
+import { assertCounts, degenerateTableReason } from './counts.ts'
+import { normalUpper } from './distributions/normal.ts'
+import type { Reason } from './reasons.ts'
+import type { ArmCounts } from './types.ts'
 
 export interface ChiSquareResult {
-  readonly statistic: number | null;
-  readonly pValue: number | null;
-  readonly reason: Reason | null;
+  readonly statistic: number | null
+  readonly pValue: number | null
+  readonly reason: Reason | null
 }
 
 /**
@@ -20,23 +20,23 @@ export interface ChiSquareResult {
  * X² = 2.113, p = 0.1461.
  */
 export function chiSquare2x2(counts: ArmCounts, options: { correct?: boolean } = {}): ChiSquareResult {
-  assertCounts(counts);
-  const reason = degenerateTableReason(counts);
-  if (reason !== null) return { statistic: null, pValue: null, reason };
-  const { treatment: t, control: c } = counts;
-  const cells = [t.conversions, t.deals - t.conversions, c.conversions, c.deals - c.conversions];
-  const total = t.deals + c.deals;
-  const converted = t.conversions + c.conversions;
-  const columns = [converted, total - converted];
-  const rows = [t.deals, t.deals, c.deals, c.deals];
-  const expected = cells.map((_, i) => (rows[i]! * columns[i % 2]!) / total);
-  const deviations = cells.map((o, i) => Math.abs(o - expected[i]!));
-  const correction = options.correct ? Math.min(0.5, ...deviations) : 0;
-  const statistic = deviations.reduce((sum, d, i) => sum + (d - correction) ** 2 / expected[i]!, 0);
-  return { statistic, pValue: chiSquareOneDfUpper(statistic), reason: null };
+  assertCounts(counts)
+  const reason = degenerateTableReason(counts)
+  if (reason !== null) return { statistic: null, pValue: null, reason }
+  const { treatment: t, control: c } = counts
+  const cells = [t.conversions, t.deals - t.conversions, c.conversions, c.deals - c.conversions]
+  const total = t.deals + c.deals
+  const converted = t.conversions + c.conversions
+  const columns = [converted, total - converted]
+  const rows = [t.deals, t.deals, c.deals, c.deals]
+  const expected = cells.map((_, i) => (rows[i]! * columns[i % 2]!) / total)
+  const deviations = cells.map((o, i) => Math.abs(o - expected[i]!))
+  const correction = options.correct ? Math.min(0.5, ...deviations) : 0
+  const statistic = deviations.reduce((sum, d, i) => sum + (d - correction) ** 2 / expected[i]!, 0)
+  return { statistic, pValue: chiSquareOneDfUpper(statistic), reason: null }
 }
 
 /** P(χ²₁ > x) = 2·(1 − Φ(√x)). Reference: R `pchisq(x, 1, lower.tail = FALSE)`. */
 export function chiSquareOneDfUpper(x: number): number {
-  return 2 * normalUpper(Math.sqrt(x));
+  return 2 * normalUpper(Math.sqrt(x))
 }

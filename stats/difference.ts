@@ -1,8 +1,8 @@
-import { assertOpenProbability } from './errors.ts';
-import { assertCounts } from './counts.ts';
-import { normalQuantile } from './distributions/normal.ts';
-import { wilsonInterval } from './wilson.ts';
-import type { ArmCounts, Estimate } from './types.ts';
+import { assertOpenProbability } from './errors.ts'
+import { assertCounts } from './counts.ts'
+import { normalQuantile } from './distributions/normal.ts'
+import { wilsonInterval } from './wilson.ts'
+import type { ArmCounts, Estimate } from './types.ts'
 
 /**
  * Difference of conversion rates, treatment − control, with Newcombe's hybrid score interval
@@ -16,24 +16,24 @@ import type { ArmCounts, Estimate } from './types.ts';
  * Example: treatment 17/62, control 9/60 → d = 0.1242, interval [−0.0223, 0.2641].
  */
 export function newcombeDifference(counts: ArmCounts, confidence = 0.95): Estimate {
-  assertCounts(counts);
-  assertOpenProbability('confidence', confidence);
-  const { treatment: t, control: c } = counts;
-  const wt = wilsonInterval(t.conversions, t.deals, confidence);
-  const wc = wilsonInterval(c.conversions, c.deals, confidence);
+  assertCounts(counts)
+  assertOpenProbability('confidence', confidence)
+  const { treatment: t, control: c } = counts
+  const wt = wilsonInterval(t.conversions, t.deals, confidence)
+  const wc = wilsonInterval(c.conversions, c.deals, confidence)
   if (wt.interval === null || wc.interval === null || wt.estimate === null || wc.estimate === null) {
-    return { estimate: null, interval: null, reason: 'no_deals' };
+    return { estimate: null, interval: null, reason: 'no_deals' }
   }
-  const pt = wt.estimate;
-  const pc = wc.estimate;
-  const [lt, ut] = wt.interval;
-  const [lc, uc] = wc.interval;
-  const d = pt - pc;
+  const pt = wt.estimate
+  const pc = wc.estimate
+  const [lt, ut] = wt.interval
+  const [lc, uc] = wc.interval
+  const d = pt - pc
   return {
     estimate: d,
     interval: [d - Math.hypot(pt - lt, uc - pc), d + Math.hypot(ut - pt, pc - lc)],
     reason: null,
-  };
+  }
 }
 
 /**
@@ -43,16 +43,16 @@ export function newcombeDifference(counts: ArmCounts, confidence = 0.95): Estima
  * Example: treatment 17/62, control 9/60 → [−0.0190, 0.2673].
  */
 export function waldDifference(counts: ArmCounts, confidence = 0.95): Estimate {
-  assertCounts(counts);
-  assertOpenProbability('confidence', confidence);
-  const { treatment: t, control: c } = counts;
-  if (t.deals === 0 || c.deals === 0) return { estimate: null, interval: null, reason: 'no_deals' };
-  const pt = t.conversions / t.deals;
-  const pc = c.conversions / c.deals;
-  const z = normalQuantile((1 + confidence) / 2);
-  const se = Math.sqrt((pt * (1 - pt)) / t.deals + (pc * (1 - pc)) / c.deals);
-  const d = pt - pc;
-  return { estimate: d, interval: [d - z * se, d + z * se], reason: null };
+  assertCounts(counts)
+  assertOpenProbability('confidence', confidence)
+  const { treatment: t, control: c } = counts
+  if (t.deals === 0 || c.deals === 0) return { estimate: null, interval: null, reason: 'no_deals' }
+  const pt = t.conversions / t.deals
+  const pc = c.conversions / c.deals
+  const z = normalQuantile((1 + confidence) / 2)
+  const se = Math.sqrt((pt * (1 - pt)) / t.deals + (pc * (1 - pc)) / c.deals)
+  const d = pt - pc
+  return { estimate: d, interval: [d - z * se, d + z * se], reason: null }
 }
 
 /**
@@ -63,18 +63,18 @@ export function waldDifference(counts: ArmCounts, confidence = 0.95): Estimate {
  * Example: treatment 17/62, control 9/60 → [−0.0233, 0.2632].
  */
 export function agrestiCaffoDifference(counts: ArmCounts, confidence = 0.95): Estimate {
-  assertCounts(counts);
-  assertOpenProbability('confidence', confidence);
-  const { treatment: t, control: c } = counts;
-  if (t.deals === 0 || c.deals === 0) return { estimate: null, interval: null, reason: 'no_deals' };
-  const z = normalQuantile((1 + confidence) / 2);
-  const pt = (t.conversions + 1) / (t.deals + 2);
-  const pc = (c.conversions + 1) / (c.deals + 2);
-  const shrunk = pt - pc;
-  const se = Math.sqrt((pt * (1 - pt)) / (t.deals + 2) + (pc * (1 - pc)) / (c.deals + 2));
+  assertCounts(counts)
+  assertOpenProbability('confidence', confidence)
+  const { treatment: t, control: c } = counts
+  if (t.deals === 0 || c.deals === 0) return { estimate: null, interval: null, reason: 'no_deals' }
+  const z = normalQuantile((1 + confidence) / 2)
+  const pt = (t.conversions + 1) / (t.deals + 2)
+  const pc = (c.conversions + 1) / (c.deals + 2)
+  const shrunk = pt - pc
+  const se = Math.sqrt((pt * (1 - pt)) / (t.deals + 2) + (pc * (1 - pc)) / (c.deals + 2))
   return {
     estimate: t.conversions / t.deals - c.conversions / c.deals,
     interval: [shrunk - z * se, shrunk + z * se],
     reason: null,
-  };
+  }
 }

@@ -1,20 +1,20 @@
-import { assertOneOf, assertOpenProbability } from './errors.ts';
-import { centralProbabilities, supportOf, sweep, type Margins } from './hypergeometric.ts';
-import { solveIncreasing } from './monotone-root.ts';
-import { assertCounts, degenerateTableReason } from './counts.ts';
-import type { Reason } from './reasons.ts';
-import { alternatives, type Alternative, type ArmCounts, type Interval } from './types.ts';
+import { assertOneOf, assertOpenProbability } from './errors.ts'
+import { centralProbabilities, supportOf, sweep, type Margins } from './hypergeometric.ts'
+import { solveIncreasing } from './monotone-root.ts'
+import { assertCounts, degenerateTableReason } from './counts.ts'
+import type { Reason } from './reasons.ts'
+import { alternatives, type Alternative, type ArmCounts, type Interval } from './types.ts'
 
 export interface FisherResult {
-  readonly pValue: number;
+  readonly pValue: number
   /** Conditional maximum-likelihood odds ratio, odds(treatment)/odds(control); 0 or Infinity at the edges of the support, as R. */
-  readonly oddsRatio: number | null;
-  readonly oddsRatioInterval: Interval | null;
-  readonly reason: Reason | null;
+  readonly oddsRatio: number | null
+  readonly oddsRatioInterval: Interval | null
+  readonly reason: Reason | null
 }
 
 // Weights below 1e-20 of the mode's change the mean and the tails near α by less than 1e-18.
-const CUTOFF = 1e-20;
+const CUTOFF = 1e-20
 
 /**
  * Fisher's exact test of the 2×2 table [[tₓ, tₙ−tₓ], [cₓ, cₙ−cₓ]] (rows treatment, control).
@@ -35,74 +35,84 @@ export function fisherExact(
   counts: ArmCounts,
   options: { alternative?: Alternative; confidence?: number } = {},
 ): FisherResult {
-  assertCounts(counts);
-  const alternative = options.alternative ?? 'two-sided';
-  const confidence = options.confidence ?? 0.95;
-  assertOneOf('alternative', alternative, alternatives);
-  assertOpenProbability('confidence', confidence);
-  const { treatment, control } = counts;
-  const x = treatment.conversions;
+  assertCounts(counts)
+  const alternative = options.alternative ?? 'two-sided'
+  const confidence = options.confidence ?? 0.95
+  assertOneOf('alternative', alternative, alternatives)
+  assertOpenProbability('confidence', confidence)
+  const { treatment, control } = counts
+  const x = treatment.conversions
   const margins: Margins = {
     m: treatment.conversions + control.conversions,
     n: treatment.deals - treatment.conversions + control.deals - control.conversions,
     k: treatment.deals,
-  };
-  const [lo, hi] = supportOf(margins);
-  const degenerate = degenerateTableReason(counts);
-  if (degenerate !== null || lo === hi) {
-    return { pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: degenerate ?? 'no_deals' };
   }
-  const central = centralProbabilities(margins, x);
+  const [lo, hi] = supportOf(margins)
+  const degenerate = degenerateTableReason(counts)
+  if (degenerate !== null || lo === hi) {
+    return { pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: degenerate ?? 'no_deals' }
+  }
+  const central = centralProbabilities(margins, x)
   const pValue =
-    alternative === 'two-sided' ? central.twoSided : alternative === 'greater' ? central.greater : central.less;
-  const start = sampleLogOddsRatio(counts);
-  const oddsRatio = x === lo ? 0 : x === hi ? Infinity : Math.exp(solveMean(margins, x, start));
-  const alpha = 1 - confidence;
-  const lower = (a: number): number => (x === lo ? 0 : Math.exp(solveTail(margins, x, a, 'atLeast', start)));
-  const upper = (a: number): number => (x === hi ? Infinity : Math.exp(solveTail(margins, x, a, 'atMost', start)));
+    alternative === 'two-sided'
+      ? central.twoSided
+      : alternative === 'greater'
+        ? central.greater
+        : central.less
+  const start = sampleLogOddsRatio(counts)
+  const oddsRatio = x === lo ? 0 : x === hi ? Infinity : Math.exp(solveMean(margins, x, start))
+  const alpha = 1 - confidence
+  const lower = (a: number): number => (x === lo ? 0 : Math.exp(solveTail(margins, x, a, 'atLeast', start)))
+  const upper = (a: number): number =>
+    x === hi ? Infinity : Math.exp(solveTail(margins, x, a, 'atMost', start))
   const oddsRatioInterval: Interval =
     alternative === 'two-sided'
       ? [lower(alpha / 2), upper(alpha / 2)]
       : alternative === 'greater'
         ? [lower(alpha), Infinity]
-        : [0, upper(alpha)];
-  return { pValue, oddsRatio, oddsRatioInterval, reason: null };
+        : [0, upper(alpha)]
+  return { pValue, oddsRatio, oddsRatioInterval, reason: null }
 }
 
 function sampleLogOddsRatio({ treatment: t, control: c }: ArmCounts): number {
   return Math.log(
     ((t.conversions + 0.5) * (c.deals - c.conversions + 0.5)) /
       ((t.deals - t.conversions + 0.5) * (c.conversions + 0.5)),
-  );
+  )
 }
 
 /** log ψ̂ with E_ψ[X] = x; the slope of the mean in log ψ is Var_ψ(X). */
 function solveMean(margins: Margins, x: number, start: number): number {
   return solveIncreasing((theta) => {
-    const s = sweep(margins, Math.exp(theta), x, CUTOFF);
-    const mean = s.mode + s.centred / s.total;
-    const variance = s.centredSquares / s.total - (s.centred / s.total) ** 2;
-    return { value: mean - x, slope: variance };
-  }, start);
+    const s = sweep(margins, Math.exp(theta), x, CUTOFF)
+    const mean = s.mode + s.centred / s.total
+    const variance = s.centredSquares / s.total - (s.centred / s.total) ** 2
+    return { value: mean - x, slope: variance }
+  }, start)
 }
 
 /**
  * log ψ where a tail at x equals α, on the log of the tail: d/dθ log P(X ≥ x) = E[X | X ≥ x] − E[X]
  * (increasing in θ); P(X ≤ x) decreases, so it is solved through its negative.
  */
-function solveTail(margins: Margins, x: number, alpha: number, tail: 'atLeast' | 'atMost', start: number): number {
-  const logAlpha = Math.log(alpha);
+function solveTail(
+  margins: Margins,
+  x: number,
+  alpha: number,
+  tail: 'atLeast' | 'atMost',
+  start: number,
+): number {
+  const logAlpha = Math.log(alpha)
   return solveIncreasing((theta) => {
-    const s = sweep(margins, Math.exp(theta), x, CUTOFF);
-    const mean = s.centred / s.total;
+    const s = sweep(margins, Math.exp(theta), x, CUTOFF)
+    const mean = s.centred / s.total
     if (tail === 'atLeast') {
-      const logTail = Math.log(s.atLeast / s.total);
-      const conditional = s.atLeast > 0 ? s.atLeastCentred / s.atLeast : mean;
-      return { value: logTail - logAlpha, slope: conditional - mean };
+      const logTail = Math.log(s.atLeast / s.total)
+      const conditional = s.atLeast > 0 ? s.atLeastCentred / s.atLeast : mean
+      return { value: logTail - logAlpha, slope: conditional - mean }
     }
-    const logTail = Math.log(s.atMost / s.total);
-    const conditional = s.atMost > 0 ? s.atMostCentred / s.atMost : mean;
-    return { value: logAlpha - logTail, slope: mean - conditional };
-  }, start);
+    const logTail = Math.log(s.atMost / s.total)
+    const conditional = s.atMost > 0 ? s.atMostCentred / s.atMost : mean
+    return { value: logAlpha - logTail, slope: mean - conditional }
+  }, start)
 }
-

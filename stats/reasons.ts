@@ -16,8 +16,8 @@ export const reasons = {
   no_effect_given: 'no effect to detect was given, so power cannot be computed',
   effect_not_detectable: 'no effect within the possible range of rates reaches the requested power',
   no_plan_effect: 'the plan gives no expected effect',
-} as const;
+} as const
 
-export type Reason = keyof typeof reasons;
+export type Reason = keyof typeof reasons
 
-export const reasonCodes = Object.keys(reasons) as Reason[];
+export const reasonCodes = Object.keys(reasons) as Reason[]

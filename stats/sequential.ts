@@ -1,12 +1,12 @@
-import { assertOpenProbability, StatsInputError } from './errors.ts';
-import { normalDensity, normalQuantile, normalUpper } from './distributions/normal.ts';
-import { findRoot } from './distributions/root.ts';
+import { assertOpenProbability, StatsInputError } from './errors.ts'
+import { normalDensity, normalQuantile, normalUpper } from './distributions/normal.ts'
+import { findRoot } from './distributions/root.ts'
 
 export interface SequentialBoundaries {
   /** two-sided alpha spent up to each look (cumulative) */
-  readonly cumulativeAlpha: number[];
+  readonly cumulativeAlpha: number[]
   /** |z| at or beyond which the test stops at each look */
-  readonly boundaries: number[];
+  readonly boundaries: number[]
 }
 
 /**
@@ -25,104 +25,116 @@ export interface SequentialBoundaries {
  * [4.3326, 2.9631, 2.3590, 2.0141].
  */
 /** No boundary is placed beyond this |z|: the chance of crossing it is below 1e-300. */
-const MAX_BOUNDARY = 40;
+const MAX_BOUNDARY = 40
 
-export function obrienFlemingBoundaries(alpha: number, informationFractions: readonly number[]): SequentialBoundaries {
-  assertOpenProbability('alpha', alpha);
-  if (informationFractions.length === 0) throw new StatsInputError('informationFractions', 'must not be empty');
+export function obrienFlemingBoundaries(
+  alpha: number,
+  informationFractions: readonly number[],
+): SequentialBoundaries {
+  assertOpenProbability('alpha', alpha)
+  if (informationFractions.length === 0)
+    throw new StatsInputError('informationFractions', 'must not be empty')
   informationFractions.forEach((t, i) => {
     if (!(t > 0 && t <= 1) || (i > 0 && !(t > informationFractions[i - 1]!))) {
-      throw new StatsInputError(`informationFractions[${i}]`, 'must increase strictly within (0, 1]');
+      throw new StatsInputError(`informationFractions[${i}]`, 'must increase strictly within (0, 1]')
     }
-  });
-  const zQuarter = normalQuantile(alpha / 4, true);
-  const spent = (t: number): number => 2 * normalUpper(zQuarter / Math.sqrt(t));
-  const cumulativeAlpha = informationFractions.map((t) => 2 * spent(t));
-  const boundaries: number[] = [];
-  let nodes: number[] = [];
-  let weights: number[] = [];
-  let density: number[] = [];
-  let previousT = 0;
-  let previousSpent = 0;
+  })
+  const zQuarter = normalQuantile(alpha / 4, true)
+  const spent = (t: number): number => 2 * normalUpper(zQuarter / Math.sqrt(t))
+  const cumulativeAlpha = informationFractions.map((t) => 2 * spent(t))
+  const boundaries: number[] = []
+  let nodes: number[] = []
+  let weights: number[] = []
+  let density: number[] = []
+  let previousT = 0
+  let previousSpent = 0
   for (const t of informationFractions) {
-    const increment = spent(t) - previousSpent;
-    let c: number;
+    const increment = spent(t) - previousSpent
+    let c: number
     if (boundaries.length === 0) {
       // A very early first look spends so little alpha that its quantile underflows to Infinity;
       // beyond |z| = 40 nothing is ever crossed, the same cap the later looks' root search has.
-      c = Math.min(normalQuantile(increment, true), MAX_BOUNDARY);
+      c = Math.min(normalQuantile(increment, true), MAX_BOUNDARY)
     } else {
-      const scale = Math.sqrt(t - previousT);
-      const rootT = Math.sqrt(t);
-      const rootPrevious = Math.sqrt(previousT);
+      const scale = Math.sqrt(t - previousT)
+      const rootT = Math.sqrt(t)
+      const rootPrevious = Math.sqrt(previousT)
       const crossing = (z: number): number =>
-        nodes.reduce((sum, u, j) => sum + weights[j]! * density[j]! * normalUpper((z * rootT - u * rootPrevious) / scale), 0);
-      c = findRoot((z) => crossing(z) - increment, 0, MAX_BOUNDARY, 1e-14);
+        nodes.reduce(
+          (sum, u, j) =>
+            sum + weights[j]! * density[j]! * normalUpper((z * rootT - u * rootPrevious) / scale),
+          0,
+        )
+      c = findRoot((z) => crossing(z) - increment, 0, MAX_BOUNDARY, 1e-14)
     }
     // Sub-density of Z at this look on (−c, c), for the next look.
-    const [nextNodes, nextWeights] = panelNodes(-c, c);
+    const [nextNodes, nextWeights] = panelNodes(-c, c)
     const nextDensity =
       boundaries.length === 0
         ? nextNodes.map((z) => normalDensity(z))
         : nextNodes.map((z) => {
-            const scale = Math.sqrt(t - previousT);
-            let sum = 0;
+            const scale = Math.sqrt(t - previousT)
+            let sum = 0
             for (let j = 0; j < nodes.length; j++) {
-              sum += weights[j]! * density[j]! * normalDensity((z * Math.sqrt(t) - nodes[j]! * Math.sqrt(previousT)) / scale);
+              sum +=
+                weights[j]! *
+                density[j]! *
+                normalDensity((z * Math.sqrt(t) - nodes[j]! * Math.sqrt(previousT)) / scale)
             }
-            return (sum * Math.sqrt(t)) / scale;
-          });
-    boundaries.push(c);
-    nodes = nextNodes;
-    weights = nextWeights;
-    density = nextDensity;
-    previousT = t;
-    previousSpent = spent(t);
+            return (sum * Math.sqrt(t)) / scale
+          })
+    boundaries.push(c)
+    nodes = nextNodes
+    weights = nextWeights
+    density = nextDensity
+    previousT = t
+    previousSpent = spent(t)
   }
-  return { cumulativeAlpha, boundaries };
+  return { cumulativeAlpha, boundaries }
 }
 
-const GAUSS = gaussLegendre(16);
+const GAUSS = gaussLegendre(16)
 
 /** Composite Gauss-Legendre nodes and weights on [a, b], panels of width ≤ 0.2. */
 function panelNodes(a: number, b: number): [number[], number[]] {
-  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError(`integration bounds must be finite: [${a}, ${b}]`);
-  const panels = Math.max(1, Math.ceil((b - a) / 0.2));
-  const width = (b - a) / panels;
-  const nodes: number[] = [];
-  const weights: number[] = [];
+  if (!Number.isFinite(a) || !Number.isFinite(b))
+    throw new RangeError(`integration bounds must be finite: [${a}, ${b}]`)
+  const panels = Math.max(1, Math.ceil((b - a) / 0.2))
+  const width = (b - a) / panels
+  const nodes: number[] = []
+  const weights: number[] = []
   for (let p = 0; p < panels; p++) {
-    const centre = a + (p + 0.5) * width;
+    const centre = a + (p + 0.5) * width
     GAUSS.nodes.forEach((x, i) => {
-      nodes.push(centre + (x * width) / 2);
-      weights.push((GAUSS.weights[i]! * width) / 2);
-    });
+      nodes.push(centre + (x * width) / 2)
+      weights.push((GAUSS.weights[i]! * width) / 2)
+    })
   }
-  return [nodes, weights];
+  return [nodes, weights]
 }
 
 /** Gauss-Legendre nodes on [−1, 1] by Newton's method on Pₙ (Golub-Welsch not needed for n = 16). */
 function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
-  const nodes: number[] = [];
-  const weights: number[] = [];
+  const nodes: number[] = []
+  const weights: number[] = []
   for (let i = 1; i <= n; i++) {
-    let x = Math.cos((Math.PI * (i - 0.25)) / (n + 0.5));
-    let derivative = 0;
+    let x = Math.cos((Math.PI * (i - 0.25)) / (n + 0.5))
+    let derivative = 0
     for (let iteration = 0; iteration < 100; iteration++) {
-      let p0 = 1;
-      let p1 = x;
+      let p0 = 1
+      let p1 = x
       for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
+        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
+        p0 = p1
+        p1 = p2
       }
-      derivative = (n * (x * p1 - p0)) / (x * x - 1);
-      const step = p1 / derivative;
-      x -= step;
-      if (Math.abs(step) < 1e-16) break;
+      derivative = (n * (x * p1 - p0)) / (x * x - 1)
+      const step = p1 / derivative
+      x -= step
+      if (Math.abs(step) < 1e-16) break
     }
-    nodes.push(x);
-    weights.push(2 / ((1 - x * x) * derivative * derivative));
+    nodes.push(x)
+    weights.push(2 / ((1 - x * x) * derivative * derivative))
   }
-  return { nodes, weights };
+  return { nodes, weights }
 }

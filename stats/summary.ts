@@ -1,24 +1,37 @@
-import type { ArmCounts } from './types.ts';
-import type { Verdict } from './verdict.ts';
+import type { ArmCounts } from './types.ts'
+import type { Verdict } from './verdict.ts'
 
 /** Words the summary uses for the arms and the metric, per language. */
 export interface SummaryLabels {
   /** after a count of deals: "with the change" / "с изменением" */
-  readonly treatmentLabel: string;
+  readonly treatmentLabel: string
   /** "without" / "без изменения" */
-  readonly controlLabel: string;
+  readonly controlLabel: string
   /** the metric as a noun, capitalised at the start of a sentence: "conversion" / "конверсия" */
-  readonly metricLabel: string;
+  readonly metricLabel: string
   /** the change as a noun: "the change" / "изменение" */
-  readonly changeLabel: string;
+  readonly changeLabel: string
 }
 
 const defaults: Record<'en' | 'ru', SummaryLabels> = {
-  en: { treatmentLabel: 'with the change', controlLabel: 'without', metricLabel: 'conversion', changeLabel: 'the change' },
-  ru: { treatmentLabel: 'с изменением', controlLabel: 'без него', metricLabel: 'конверсия', changeLabel: 'изменение' },
-};
+  en: {
+    treatmentLabel: 'with the change',
+    controlLabel: 'without',
+    metricLabel: 'conversion',
+    changeLabel: 'the change',
+  },
+  ru: {
+    treatmentLabel: 'с изменением',
+    controlLabel: 'без него',
+    metricLabel: 'конверсия',
+    changeLabel: 'изменение',
+  },
+}
 
-type Parts = Pick<Verdict, 'control' | 'treatment' | 'bayes' | 'pValue' | 'significant' | 'minimumDetectableEffect' | 'sequential'>;
+type Parts = Pick<
+  Verdict,
+  'control' | 'treatment' | 'bayes' | 'pValue' | 'significant' | 'minimumDetectableEffect' | 'sequential'
+>
 
 const formats = {
   en: {
@@ -35,28 +48,28 @@ const formats = {
     count: new Intl.NumberFormat('ru'),
     boundary: new Intl.NumberFormat('ru', { maximumFractionDigits: 2 }),
   },
-};
-const ruPlural = new Intl.PluralRules('ru');
+}
+const ruPlural = new Intl.PluralRules('ru')
 
 function capitalise(text: string): string {
-  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1)
 }
 
 function dealsRu(n: number): string {
-  const form = ruPlural.select(n);
-  return form === 'one' ? 'сделка' : form === 'few' ? 'сделки' : 'сделок';
+  const form = ruPlural.select(n)
+  return form === 'one' ? 'сделка' : form === 'few' ? 'сделки' : 'сделок'
 }
 
 function pText(p: number, language: 'en' | 'ru'): string {
-  const f = formats[language].number;
-  return p < 0.001 ? `p < ${f.format(0.001)}` : `p = ${f.format(p)}`;
+  const f = formats[language].number
+  return p < 0.001 ? `p < ${f.format(0.001)}` : `p = ${f.format(p)}`
 }
 
 function chanceText(probability: number, language: 'en' | 'ru'): string {
-  const f = formats[language].whole;
-  if (probability > 0.99) return language === 'en' ? `over ${f.format(0.99)}` : `выше ${f.format(0.99)}`;
-  if (probability < 0.01) return language === 'en' ? `under ${f.format(0.01)}` : `ниже ${f.format(0.01)}`;
-  return language === 'en' ? `about ${f.format(probability)}` : `около ${f.format(probability)}`;
+  const f = formats[language].whole
+  if (probability > 0.99) return language === 'en' ? `over ${f.format(0.99)}` : `выше ${f.format(0.99)}`
+  if (probability < 0.01) return language === 'en' ? `under ${f.format(0.01)}` : `ниже ${f.format(0.01)}`
+  return language === 'en' ? `about ${f.format(probability)}` : `около ${f.format(probability)}`
 }
 
 /**
@@ -76,56 +89,68 @@ export function summarize(
   return {
     en: summaryIn('en', verdict, counts, { ...defaults.en, ...labels.en }),
     ru: summaryIn('ru', verdict, counts, { ...defaults.ru, ...labels.ru }),
-  };
+  }
 }
 
 function summaryIn(language: 'en' | 'ru', v: Parts, counts: ArmCounts, l: SummaryLabels): string {
-  const f = formats[language];
-  const en = language === 'en';
-  const nt = counts.treatment.deals;
-  const nc = counts.control.deals;
-  const sentences: string[] = [];
+  const f = formats[language]
+  const en = language === 'en'
+  const nt = counts.treatment.deals
+  const nc = counts.control.deals
+  const sentences: string[] = []
   sentences.push(
     en
       ? `${f.count.format(nt)} deal${nt === 1 ? '' : 's'} ${l.treatmentLabel}, ${f.count.format(nc)} ${l.controlLabel}.`
       : `${f.count.format(nt)} ${dealsRu(nt)} ${l.treatmentLabel}, ${f.count.format(nc)} ${l.controlLabel}.`,
-  );
+  )
   if (v.treatment.rate === null || v.control.rate === null) {
-    sentences.push(en ? 'An arm has no deals yet, so there is nothing to compare.' : 'В одной из групп ещё нет сделок, сравнивать пока нечего.');
-    return sentences.join(' ');
+    sentences.push(
+      en
+        ? 'An arm has no deals yet, so there is nothing to compare.'
+        : 'В одной из групп ещё нет сделок, сравнивать пока нечего.',
+    )
+    return sentences.join(' ')
   }
   sentences.push(
     en
       ? `${capitalise(l.metricLabel)}: ${f.percent.format(v.treatment.rate)} ${l.treatmentLabel}, against ${f.percent.format(v.control.rate)} ${l.controlLabel}.`
       : `${capitalise(l.metricLabel)}: ${f.percent.format(v.treatment.rate)} ${l.treatmentLabel} против ${f.percent.format(v.control.rate)} ${l.controlLabel}.`,
-  );
-  const chance = chanceText(v.bayes.probabilityTreatmentBetter, language);
+  )
+  const chance = chanceText(v.bayes.probabilityTreatmentBetter, language)
   const verdictText = v.significant
-    ? en ? `the difference is statistically significant (${pText(v.pValue, language)})` : `разница статистически значима (${pText(v.pValue, language)})`
-    : en ? `the difference is not yet conclusive (${pText(v.pValue, language)})` : `разница пока не доказана (${pText(v.pValue, language)})`;
+    ? en
+      ? `the difference is statistically significant (${pText(v.pValue, language)})`
+      : `разница статистически значима (${pText(v.pValue, language)})`
+    : en
+      ? `the difference is not yet conclusive (${pText(v.pValue, language)})`
+      : `разница пока не доказана (${pText(v.pValue, language)})`
   sentences.push(
     en
       ? `The chance that ${l.changeLabel} really raises ${l.metricLabel} is ${chance}; ${verdictText}.`
       : `Вероятность того, что ${l.changeLabel} действительно повышает показатель «${l.metricLabel}», — ${chance}; ${verdictText}.`,
-  );
+  )
   if (v.sequential !== null) {
     sentences.push(
       en
         ? `This is look ${v.sequential.lookNumber}: the early-stopping boundary is |z| ≥ ${f.boundary.format(v.sequential.boundary)}.`
         : `Это промежуточный просмотр № ${v.sequential.lookNumber}: граница досрочной остановки |z| ≥ ${f.boundary.format(v.sequential.boundary)}.`,
-    );
+    )
   }
-  const total = nt + nc;
-  const mde = v.minimumDetectableEffect.effect;
+  const total = nt + nc
+  const mde = v.minimumDetectableEffect.effect
   if (mde === null) {
-    sentences.push(en ? `With ${f.count.format(total)} deals this test cannot yet detect a realistic rise.` : `При ${f.count.format(total)} ${dealsRu(total) === 'сделка' ? 'сделке' : 'сделках'} тест пока не может обнаружить реалистичный рост.`);
+    sentences.push(
+      en
+        ? `With ${f.count.format(total)} deals this test cannot yet detect a realistic rise.`
+        : `При ${f.count.format(total)} ${dealsRu(total) === 'сделка' ? 'сделке' : 'сделках'} тест пока не может обнаружить реалистичный рост.`,
+    )
   } else {
-    const points = Math.max(1, Math.round(mde * 100));
+    const points = Math.max(1, Math.round(mde * 100))
     sentences.push(
       en
         ? `With ${f.count.format(total)} deals this test can detect rises of ${points} point${points === 1 ? '' : 's'} or more, not smaller ones.`
         : `При ${f.count.format(total)} ${dealsRu(total) === 'сделка' ? 'сделке' : 'сделках'} тест может обнаружить рост на ${points} п. п. и больше, но не меньше.`,
-    );
+    )
   }
-  return sentences.join(' ');
+  return sentences.join(' ')
 }

@@ -1,17 +1,17 @@
-import { assertOneOf, assertOpenProbability } from './errors.ts';
-import { studentTQuantile, studentTUpper } from './distributions/student-t.ts';
-import { momentsOf, type Sample } from './sample.ts';
-import type { Reason } from './reasons.ts';
-import { alternatives, type Alternative, type Interval } from './types.ts';
+import { assertOneOf, assertOpenProbability } from './errors.ts'
+import { studentTQuantile, studentTUpper } from './distributions/student-t.ts'
+import { momentsOf, type Sample } from './sample.ts'
+import type { Reason } from './reasons.ts'
+import { alternatives, type Alternative, type Interval } from './types.ts'
 
 export interface WelchResult {
   /** mean(treatment) − mean(control) */
-  readonly estimate: number | null;
-  readonly interval: Interval | null;
-  readonly t: number | null;
-  readonly df: number | null;
-  readonly pValue: number | null;
-  readonly reason: Reason | null;
+  readonly estimate: number | null
+  readonly interval: Interval | null
+  readonly t: number | null
+  readonly df: number | null
+  readonly pValue: number | null
+  readonly reason: Reason | null
 }
 
 /**
@@ -30,35 +30,35 @@ export function welchTTest(
   control: Sample,
   options: { alternative?: Alternative; confidence?: number } = {},
 ): WelchResult {
-  const alternative = options.alternative ?? 'two-sided';
-  const confidence = options.confidence ?? 0.95;
-  assertOneOf('alternative', alternative, alternatives);
-  assertOpenProbability('confidence', confidence);
-  const t = momentsOf(treatment, 'treatment');
-  const c = momentsOf(control, 'control');
-  const none = { estimate: null, interval: null, t: null, df: null, pValue: null };
-  if (t.n < 2 || c.n < 2) return { ...none, reason: 'too_few_values' };
-  const vt = t.variance / t.n;
-  const vc = c.variance / c.n;
-  const se2 = vt + vc;
-  const estimate = t.mean - c.mean;
-  if (se2 === 0) return { ...none, estimate, reason: 'zero_variance' };
-  const se = Math.sqrt(se2);
-  const df = (se2 * se2) / ((vt * vt) / (t.n - 1) + (vc * vc) / (c.n - 1));
-  const statistic = estimate / se;
-  const alpha = 1 - confidence;
-  let pValue: number;
-  let interval: Interval;
+  const alternative = options.alternative ?? 'two-sided'
+  const confidence = options.confidence ?? 0.95
+  assertOneOf('alternative', alternative, alternatives)
+  assertOpenProbability('confidence', confidence)
+  const t = momentsOf(treatment, 'treatment')
+  const c = momentsOf(control, 'control')
+  const none = { estimate: null, interval: null, t: null, df: null, pValue: null }
+  if (t.n < 2 || c.n < 2) return { ...none, reason: 'too_few_values' }
+  const vt = t.variance / t.n
+  const vc = c.variance / c.n
+  const se2 = vt + vc
+  const estimate = t.mean - c.mean
+  if (se2 === 0) return { ...none, estimate, reason: 'zero_variance' }
+  const se = Math.sqrt(se2)
+  const df = (se2 * se2) / ((vt * vt) / (t.n - 1) + (vc * vc) / (c.n - 1))
+  const statistic = estimate / se
+  const alpha = 1 - confidence
+  let pValue: number
+  let interval: Interval
   if (alternative === 'two-sided') {
-    pValue = 2 * studentTUpper(Math.abs(statistic), df);
-    const q = studentTQuantile(1 - alpha / 2, df);
-    interval = [estimate - q * se, estimate + q * se];
+    pValue = 2 * studentTUpper(Math.abs(statistic), df)
+    const q = studentTQuantile(1 - alpha / 2, df)
+    interval = [estimate - q * se, estimate + q * se]
   } else if (alternative === 'greater') {
-    pValue = studentTUpper(statistic, df);
-    interval = [estimate - studentTQuantile(1 - alpha, df) * se, Infinity];
+    pValue = studentTUpper(statistic, df)
+    interval = [estimate - studentTQuantile(1 - alpha, df) * se, Infinity]
   } else {
-    pValue = studentTUpper(-statistic, df);
-    interval = [-Infinity, estimate + studentTQuantile(1 - alpha, df) * se];
+    pValue = studentTUpper(-statistic, df)
+    interval = [-Infinity, estimate + studentTQuantile(1 - alpha, df) * se]
   }
-  return { estimate, interval, t: statistic, df, pValue: Math.min(1, pValue), reason: null };
+  return { estimate, interval, t: statistic, df, pValue: Math.min(1, pValue), reason: null }
 }

@@ -1,6 +1,6 @@
-import { assertArm, assertOpenProbability } from './errors.ts';
-import { normalQuantile } from './distributions/normal.ts';
-import type { Estimate } from './types.ts';
+import { assertArm, assertOpenProbability } from './errors.ts'
+import { normalQuantile } from './distributions/normal.ts'
+import type { Estimate } from './types.ts'
 
 /**
  * Conversion rate of one arm, x/n, with the Wilson score interval.
@@ -13,15 +13,15 @@ import type { Estimate } from './types.ts';
  * Example: `wilsonInterval(17, 62)` → estimate 0.2742, interval [0.1788, 0.3959].
  */
 export function wilsonInterval(conversions: number, deals: number, confidence = 0.95): Estimate {
-  assertArm('arm', { conversions, deals });
-  assertOpenProbability('confidence', confidence);
-  if (deals === 0) return { estimate: null, interval: null, reason: 'no_deals' };
-  const z = normalQuantile((1 + confidence) / 2);
-  const z2 = z * z;
-  const rate = conversions / deals;
-  const centre = (conversions + z2 / 2) / (deals + z2);
-  const half = (z / (deals + z2)) * Math.sqrt((conversions * (deals - conversions)) / deals + z2 / 4);
-  const lower = conversions === 0 ? 0 : Math.max(0, centre - half);
-  const upper = conversions === deals ? 1 : Math.min(1, centre + half);
-  return { estimate: rate, interval: [lower, upper], reason: null };
+  assertArm('arm', { conversions, deals })
+  assertOpenProbability('confidence', confidence)
+  if (deals === 0) return { estimate: null, interval: null, reason: 'no_deals' }
+  const z = normalQuantile((1 + confidence) / 2)
+  const z2 = z * z
+  const rate = conversions / deals
+  const centre = (conversions + z2 / 2) / (deals + z2)
+  const half = (z / (deals + z2)) * Math.sqrt((conversions * (deals - conversions)) / deals + z2 / 4)
+  const lower = conversions === 0 ? 0 : Math.max(0, centre - half)
+  const upper = conversions === deals ? 1 : Math.min(1, centre + half)
+  return { estimate: rate, interval: [lower, upper], reason: null }
 }

@@ -8,8 +8,8 @@ const config = {
   kit: {
     // A single-page app: the server answers every non-API path with index.html.
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
-    files: { src: 'src' }
-  }
+    files: { src: 'src' },
+  },
 }
 
 export default config

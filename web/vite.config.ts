@@ -16,10 +16,10 @@ export default defineConfig({
   server: {
     port: 5173,
     // The API runs on its own port in development; in production it serves this app itself.
-    proxy: { '/api': 'http://localhost:3000' }
+    proxy: { '/api': 'http://localhost:3000' },
   },
   build: {
     // chart.js is split into its own chunk and loaded only by pages that draw charts.
-    chunkSizeWarningLimit: 250
-  }
+    chunkSizeWarningLimit: 250,
+  },
 })

@@ -14,9 +14,17 @@ const ROUNDS = 3
 
 type Round = LoadResult & { cpu: ReturnType<typeof cpuPerRequest> }
 
-const cpuText = (r: Round) => (r.cpu ? `, CPU per request: server ${Math.round(r.cpu.nodeUs)} µs + PostgreSQL ${Math.round(r.cpu.postgresUs)} µs` : '')
+const cpuText = (r: Round) =>
+  r.cpu
+    ? `, CPU per request: server ${Math.round(r.cpu.nodeUs)} µs + PostgreSQL ${Math.round(r.cpu.postgresUs)} µs`
+    : ''
 const summary = (rs: Round[], first = 1) =>
-  rs.map((r, i) => `r${i + first} ${Math.round(r.rps)}/s p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${cpuText(r)}${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.statuses)})` : ''}`).join('; ')
+  rs
+    .map(
+      (r, i) =>
+        `r${i + first} ${Math.round(r.rps)}/s p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${cpuText(r)}${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.statuses)})` : ''}`,
+    )
+    .join('; ')
 
 /** Median CPU per request of the product's rounds against the ceiling's: where the difference lies. */
 function cpuComparison(product: Round[], ceiling: Round[]) {
@@ -25,7 +33,12 @@ function cpuComparison(product: Round[], ceiling: Round[]) {
   return `; CPU per request (medians): product server ${Math.round(of(product, 'nodeUs'))} µs + PostgreSQL ${Math.round(of(product, 'postgresUs'))} µs, ceiling ${Math.round(of(ceiling, 'nodeUs'))} + ${Math.round(of(ceiling, 'postgresUs'))} µs`
 }
 
-async function rounds(ctx: BenchContext, label: string, load: (round: number, durationMs: number) => Promise<LoadResult>, count = ROUNDS) {
+async function rounds(
+  ctx: BenchContext,
+  label: string,
+  load: (round: number, durationMs: number) => Promise<LoadResult>,
+  count = ROUNDS,
+) {
   await load(0, 1000) // warm-up: JIT, pools, plans
   const out: Round[] = []
   for (let r = 1; r <= count; r++) {
@@ -53,14 +66,34 @@ export async function assignmentFigure(ctx: BenchContext) {
     const server = await listen(app.fetch)
     const path = `/api/workspaces/${ws.slug}/tests/${testId}/assignments`
     try {
-      product = await rounds(ctx, 'product (API key)', (r, durationMs) => runLoad({
-        url: server.url, method: 'POST', path, durationMs, connections: CONNECTIONS, bodyKind: 'assign', keyPrefix: `k${r}`,
-        headers: { authorization: `Bearer ${ws.apiKey}` },
-      }))
-      bySession = await rounds(ctx, 'product (session cookie)', (r, durationMs) => runLoad({
-        url: server.url, method: 'POST', path, durationMs, connections: CONNECTIONS, bodyKind: 'assign', keyPrefix: `s${r}`,
-        headers: { cookie: `cxw_session=${ws.cookie}` },
-      }), 1)
+      product = await rounds(ctx, 'product (API key)', (r, durationMs) =>
+        runLoad({
+          url: server.url,
+          method: 'POST',
+          path,
+          durationMs,
+          connections: CONNECTIONS,
+          bodyKind: 'assign',
+          keyPrefix: `k${r}`,
+          headers: { authorization: `Bearer ${ws.apiKey}` },
+        }),
+      )
+      bySession = await rounds(
+        ctx,
+        'product (session cookie)',
+        (r, durationMs) =>
+          runLoad({
+            url: server.url,
+            method: 'POST',
+            path,
+            durationMs,
+            connections: CONNECTIONS,
+            bodyKind: 'assign',
+            keyPrefix: `s${r}`,
+            headers: { cookie: `cxw_session=${ws.cookie}` },
+          }),
+        1,
+      )
     } finally {
       await server.close()
     }
@@ -79,16 +112,31 @@ export async function assignmentFigure(ctx: BenchContext) {
     const bare = new Hono()
     bare.post('/assign', async (c) => {
       const { customerKey } = await c.req.json<{ customerKey: string }>()
-      const group = createHash('sha256').update(`salt:${customerKey}`).digest().readUIntBE(0, 6) / 2 ** 48 < 0.5 ? 'control' : 'treatment'
-      if (cdb.bare) await cdb.bare`insert into assignments (test_id, customer_key, "group") values (${testId}, ${customerKey}, ${group})`
-      else await sql`insert into assignments (test_id, customer_key, "group") values (${testId}, ${customerKey}, ${group})`.execute(db)
+      const group =
+        createHash('sha256').update(`salt:${customerKey}`).digest().readUIntBE(0, 6) / 2 ** 48 < 0.5
+          ? 'control'
+          : 'treatment'
+      if (cdb.bare)
+        await cdb.bare`insert into assignments (test_id, customer_key, "group") values (${testId}, ${customerKey}, ${group})`
+      else
+        await sql`insert into assignments (test_id, customer_key, "group") values (${testId}, ${customerKey}, ${group})`.execute(
+          db,
+        )
       return c.json({ customerKey, group })
     })
     const server = await listen(bare.fetch)
     try {
-      ceiling = await rounds(ctx, 'ceiling (bare INSERT)', (r, durationMs) => runLoad({
-        url: server.url, method: 'POST', path: '/assign', durationMs, connections: CONNECTIONS, bodyKind: 'assign', keyPrefix: `b${r}`,
-      }))
+      ceiling = await rounds(ctx, 'ceiling (bare INSERT)', (r, durationMs) =>
+        runLoad({
+          url: server.url,
+          method: 'POST',
+          path: '/assign',
+          durationMs,
+          connections: CONNECTIONS,
+          bodyKind: 'assign',
+          keyPrefix: `b${r}`,
+        }),
+      )
     } finally {
       await server.close()
     }
@@ -101,20 +149,35 @@ export async function assignmentFigure(ctx: BenchContext) {
   const p99 = median(product.map((r) => r.p99))
   const slowdown = product.at(-1)!.rps / product[0]!.rps
   ctx.report.add({
-    figure: `assignment rate, ${CONNECTIONS} conn (API key)`, target: ctx.target, unit: 'req/s', better: 'higher',
-    product: rps, ceiling: ceilRps, rounds: product.map((r) => r.rps),
+    figure: `assignment rate, ${CONNECTIONS} conn (API key)`,
+    target: ctx.target,
+    unit: 'req/s',
+    better: 'higher',
+    product: rps,
+    ceiling: ceilRps,
+    rounds: product.map((r) => r.rps),
     goal: { text: '≥ 0.8× ceiling', holds: rps >= 0.8 * ceilRps },
     note: `product ${summary(product)}; last/first round ${slowdown.toFixed(2)}; ceiling ${summary(ceiling)}${cpuComparison(product, ceiling)}`,
   })
   ctx.report.add({
-    figure: 'assignment p99 (API key)', target: ctx.target, unit: 'ms', better: 'lower',
-    product: p99, ceiling: median(ceiling.map((r) => r.p99)), rounds: product.map((r) => r.p99),
+    figure: 'assignment p99 (API key)',
+    target: ctx.target,
+    unit: 'ms',
+    better: 'lower',
+    product: p99,
+    ceiling: median(ceiling.map((r) => r.p99)),
+    rounds: product.map((r) => r.p99),
     goal: { text: '< 25 ms', holds: p99 < 25 },
     note: `p50 ${median(product.map((r) => r.p50)).toFixed(1)} ms`,
   })
   ctx.report.add({
-    figure: 'assignment rate (session cookie)', target: ctx.target, unit: 'req/s', better: 'higher',
-    product: bySession[0]!.rps, ceiling: ceilRps, rounds: bySession.map((r) => r.rps),
+    figure: 'assignment rate (session cookie)',
+    target: ctx.target,
+    unit: 'req/s',
+    better: 'higher',
+    product: bySession[0]!.rps,
+    ceiling: ceilRps,
+    rounds: bySession.map((r) => r.rps),
     note: `diagnostic, 1 round: ${summary(bySession)}`,
   })
 }

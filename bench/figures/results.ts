@@ -3,7 +3,16 @@ import { portfolioStatement } from '../../server/services/portfolio.ts'
 import { serveWeb } from '../../server/web.ts'
 import type { BenchContext } from '../lib/context.ts'
 import type { BenchDatabase } from '../lib/database.ts'
-import { analyze, benchWorkspace, fillTotals, RUNNING_DAYS, seedAssignments, seedDeals, type App, type BenchWorkspace } from '../lib/fixtures.ts'
+import {
+  analyze,
+  benchWorkspace,
+  fillTotals,
+  RUNNING_DAYS,
+  seedAssignments,
+  seedDeals,
+  type App,
+  type BenchWorkspace,
+} from '../lib/fixtures.ts'
 import { median, now, timeRepeated } from '../lib/measure.ts'
 import { listen } from '../lib/server.ts'
 import { webRenderFigure } from './web.ts'
@@ -12,13 +21,16 @@ const PORTFOLIO_TESTS = 1000
 const DEALS_PER_SMALL_TEST = 100
 
 async function get(app: App, ws: BenchWorkspace, path: string) {
-  const res = await app.request(`/api/workspaces/${ws.slug}${path}`, { headers: { cookie: `cxw_session=${ws.cookie}` } })
+  const res = await app.request(`/api/workspaces/${ws.slug}${path}`, {
+    headers: { cookie: `cxw_session=${ws.cookie}` },
+  })
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`)
   return res.json()
 }
 
 /** Times a bare SQL statement on the bench database (the bare postgres.js client on the server). */
-const bareQuery = (bdb: BenchDatabase, text: string) => () => bdb.bare ? bdb.bare.unsafe(text) : bdb.query(text)
+const bareQuery = (bdb: BenchDatabase, text: string) => () =>
+  bdb.bare ? bdb.bare.unsafe(text) : bdb.query(text)
 
 /**
  * Figures 3, 4 and the page of figure 6, on one database: tests of 1k/100k/1M (and with --full
@@ -42,7 +54,8 @@ export async function resultsFigure(ctx: BenchContext) {
     }
     await seedPortfolio(bdb, ws.id, tests.get(sizes[0]!)!, PORTFOLIO_TESTS - sizes.length)
     await analyze(bdb)
-    const totalDeals = (await bdb.query<{ deals: number }>(`select count(*)::int as deals from deals`))[0]!.deals
+    const totalDeals = (await bdb.query<{ deals: number }>(`select count(*)::int as deals from deals`))[0]!
+      .deals
     ctx.log(`  seeded ${PORTFOLIO_TESTS} tests, ${Number(totalDeals).toLocaleString()} deals in all`)
 
     // Figure 3: results of one test, server time (in-process app.request: no socket), against the
@@ -50,17 +63,40 @@ export async function resultsFigure(ctx: BenchContext) {
     for (const n of sizes) {
       const id = tests.get(n)!
       const product = await timeRepeated(() => get(app, ws, `/tests/${id}/results`), 30, 5)
-      const bare = await timeRepeated(async () => {
-        await bareQuery(bdb, `select * from arm_totals where test_id = ${id}`)()
-        await bareQuery(bdb, `select day, "group", deals, conversions, revenue_n, revenue_sum from arm_daily_totals where test_id = ${id} order by day`)()
-      }, 30, 5)
-      const aggregation = await timeRepeated(bareQuery(bdb, `select "group", count(*), count(*) filter (where converted), count(revenue), sum(revenue), sum(revenue * revenue) from deals where test_id = ${id} group by "group"`), n >= 10_000_000 ? 3 : 7, 1)
+      const bare = await timeRepeated(
+        async () => {
+          await bareQuery(bdb, `select * from arm_totals where test_id = ${id}`)()
+          await bareQuery(
+            bdb,
+            `select day, "group", deals, conversions, revenue_n, revenue_sum from arm_daily_totals where test_id = ${id} order by day`,
+          )()
+        },
+        30,
+        5,
+      )
+      const aggregation = await timeRepeated(
+        bareQuery(
+          bdb,
+          `select "group", count(*), count(*) filter (where converted), count(revenue), sum(revenue), sum(revenue * revenue) from deals where test_id = ${id} group by "group"`,
+        ),
+        n >= 10_000_000 ? 3 : 7,
+        1,
+      )
       const p = median(product)
       const isGoalSize = n === 10_000_000
       ctx.report.add({
-        figure: `results of one test, ${n.toLocaleString()} deals`, target: ctx.target, unit: 'ms', better: 'lower',
-        product: p, ceiling: median(bare), ceilingLabel: 'bare reads of arm_totals + arm_daily_totals',
-        ...(isGoalSize ? { goal: { text: '< 5 ms at 10M', holds: p < 5 } } : n === sizes.at(-1) ? { goal: { text: '< 5 ms at 10M (run --full)', holds: null } } : {}),
+        figure: `results of one test, ${n.toLocaleString()} deals`,
+        target: ctx.target,
+        unit: 'ms',
+        better: 'lower',
+        product: p,
+        ceiling: median(bare),
+        ceilingLabel: 'bare reads of arm_totals + arm_daily_totals',
+        ...(isGoalSize
+          ? { goal: { text: '< 5 ms at 10M', holds: p < 5 } }
+          : n === sizes.at(-1)
+            ? { goal: { text: '< 5 ms at 10M (run --full)', holds: null } }
+            : {}),
         note: `ceiling = the bare reads of arm_totals + arm_daily_totals; aggregating the deals instead takes ${median(aggregation).toFixed(1)} ms`,
       })
     }
@@ -69,12 +105,31 @@ export async function resultsFigure(ctx: BenchContext) {
     const portfolio = await timeRepeated(() => get(app, ws, '/portfolio'), 15, 3)
     // The product's own portfolio statement, run bare.
     const statement = portfolioStatement(ws.id).compile(db)
-    const bareJoin = await timeRepeated(() => (bdb.bare ? bdb.bare.unsafe(statement.sql, statement.parameters as never[]) : db.executeQuery(statement)), 15, 3)
-    const scan = await timeRepeated(bareQuery(bdb, `select d.test_id, d."group", count(*), count(*) filter (where converted) from deals d join tests t on t.id = d.test_id where t.workspace_id = ${ws.id} group by 1, 2`), 3, 1)
+    const bareJoin = await timeRepeated(
+      () =>
+        bdb.bare
+          ? bdb.bare.unsafe(statement.sql, statement.parameters as never[])
+          : db.executeQuery(statement),
+      15,
+      3,
+    )
+    const scan = await timeRepeated(
+      bareQuery(
+        bdb,
+        `select d.test_id, d."group", count(*), count(*) filter (where converted) from deals d join tests t on t.id = d.test_id where t.workspace_id = ${ws.id} group by 1, 2`,
+      ),
+      3,
+      1,
+    )
     const p = median(portfolio)
     ctx.report.add({
-      figure: `portfolio, ${PORTFOLIO_TESTS} tests over ${Number(totalDeals).toLocaleString()} deals`, target: ctx.target, unit: 'ms', better: 'lower',
-      product: p, ceiling: median(bareJoin), goal: { text: '< 50 ms', holds: p < 50 },
+      figure: `portfolio, ${PORTFOLIO_TESTS} tests over ${Number(totalDeals).toLocaleString()} deals`,
+      target: ctx.target,
+      unit: 'ms',
+      better: 'lower',
+      product: p,
+      ceiling: median(bareJoin),
+      goal: { text: '< 50 ms', holds: p < 50 },
       note: `ceiling = the product's portfolio SQL alone, bare; a full scan of the deals takes ${median(scan).toFixed(0)} ms`,
     })
 
@@ -82,7 +137,13 @@ export async function resultsFigure(ctx: BenchContext) {
     const big = tests.get(1_000_000) ?? tests.get(sizes.at(-1)!)!
     const server = await listen(app.fetch)
     try {
-      await webRenderFigure(ctx, { url: server.url, slug: ws.slug, cookie: ws.cookie, testId: big, deals: sizes.includes(1_000_000) ? 1_000_000 : sizes.at(-1)! })
+      await webRenderFigure(ctx, {
+        url: server.url,
+        slug: ws.slug,
+        cookie: ws.cookie,
+        testId: big,
+        deals: sizes.includes(1_000_000) ? 1_000_000 : sizes.at(-1)!,
+      })
     } finally {
       await server.close()
     }

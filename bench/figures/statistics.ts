@@ -23,15 +23,27 @@ function rounds(fn: () => unknown, ms: number): number[] {
   return Array.from({ length: ROUNDS }, () => perCall(fn, ms))
 }
 
-const plan = { alpha: 0.05, power: 0.8, alternative: 'two-sided', controlShare: 0.5, targetDeals: 150, baselineRate: 0.15, expectedLift: 0.12 } as const
+const plan = {
+  alpha: 0.05,
+  power: 0.8,
+  alternative: 'two-sided',
+  controlShare: 0.5,
+  targetDeals: 150,
+  baselineRate: 0.15,
+  expectedLift: 0.12,
+} as const
 const sample = (n: number, mean: number) => ({ n, sum: n * mean, sumSquares: n * (mean * mean + 250 * 250) })
 const small: VerdictInput = {
-  control: { deals: 75, conversions: 11 }, treatment: { deals: 75, conversions: 19 },
-  revenue: { control: sample(11, 900), treatment: sample(19, 950) }, plan,
+  control: { deals: 75, conversions: 11 },
+  treatment: { deals: 75, conversions: 19 },
+  revenue: { control: sample(11, 900), treatment: sample(19, 950) },
+  plan,
 }
 const large: VerdictInput = {
-  control: { deals: 1_000_000, conversions: 150_000 }, treatment: { deals: 1_000_000, conversions: 151_200 },
-  revenue: { control: sample(150_000, 900), treatment: sample(151_200, 905) }, plan: { ...plan, targetDeals: 2_000_000 },
+  control: { deals: 1_000_000, conversions: 150_000 },
+  treatment: { deals: 1_000_000, conversions: 151_200 },
+  revenue: { control: sample(150_000, 900), treatment: sample(151_200, 905) },
+  plan: { ...plan, targetDeals: 2_000_000 },
 }
 
 /** Figure 5: stats/ on its own, no database. */
@@ -45,7 +57,12 @@ export async function statisticsFigure(ctx: BenchContext) {
     const times = rounds(fn, ms)
     const m = median(times)
     ctx.report.add({
-      figure: `stats: ${name}`, target: 'node', unit: 'µs', better: 'lower', product: m, rounds: times,
+      figure: `stats: ${name}`,
+      target: 'node',
+      unit: 'µs',
+      better: 'lower',
+      product: m,
+      rounds: times,
       ...(goalText ? { goal: { text: goalText, holds: m < budget! } } : {}),
     })
   }

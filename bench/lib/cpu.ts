@@ -17,7 +17,8 @@ function postgresSeconds(): number {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += statSeconds(`/proc/${pid}/stat`)
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres')
+        total += statSeconds(`/proc/${pid}/stat`)
     } catch {
       // The process ended meanwhile.
     }
@@ -25,9 +26,13 @@ function postgresSeconds(): number {
   return total
 }
 
-export interface CpuMark { process: number; postgres: number }
+export interface CpuMark {
+  process: number
+  postgres: number
+}
 
-export const cpuMark = (): CpuMark | null => (HAS_PROC ? { process: statSeconds('/proc/self/stat'), postgres: postgresSeconds() } : null)
+export const cpuMark = (): CpuMark | null =>
+  HAS_PROC ? { process: statSeconds('/proc/self/stat'), postgres: postgresSeconds() } : null
 
 /**
  * µs of CPU per request since `start`: this process without the load generator's thread (whose

@@ -38,7 +38,10 @@ export class BenchDatabases {
   private dump?: Blob
   private created: string[] = []
 
-  constructor(readonly kind: 'server' | 'embedded', readonly adminUrl = process.env.DATABASE_URL || DEFAULT_ADMIN_URL) {}
+  constructor(
+    readonly kind: 'server' | 'embedded',
+    readonly adminUrl = process.env.DATABASE_URL || DEFAULT_ADMIN_URL,
+  ) {}
 
   urlOf(name: string) {
     const url = new URL(this.adminUrl)
@@ -76,8 +79,13 @@ export class BenchDatabases {
       await seeder.unsafe('set session_replication_role = replica')
       const bare = bareClient(url, poolSize)
       return {
-        kind: 'server', database, url, bare,
-        seed: async (text) => { await seeder.unsafe(text) },
+        kind: 'server',
+        database,
+        url,
+        bare,
+        seed: async (text) => {
+          await seeder.unsafe(text)
+        },
         query: async <T>(text: string) => (await bare.unsafe(text)) as unknown as T[],
         close: async () => {
           await Promise.all([database.close(), seeder.end(), bare.end()])
@@ -94,11 +102,16 @@ export class BenchDatabases {
     const database = openDatabase({ kind: 'embedded', loadDataDir: this.dump })
     const db = database.db
     return {
-      kind: 'embedded', database,
+      kind: 'embedded',
+      database,
       // One connection: the setting is put back so the product's own statements keep their foreign keys.
       seed: async (text) => {
         await sql.raw('set session_replication_role = replica').execute(db)
-        try { await sql.raw(text).execute(db) } finally { await sql.raw('reset session_replication_role').execute(db) }
+        try {
+          await sql.raw(text).execute(db)
+        } finally {
+          await sql.raw('reset session_replication_role').execute(db)
+        }
       },
       query: async <T>(text: string) => (await sql.raw(text).execute(db)).rows as T[],
       close: () => database.close(),

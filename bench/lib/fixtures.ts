@@ -18,42 +18,94 @@ const TARGET_DEALS = 100_000_000
  */
 export async function benchWorkspace(db: Kysely<DB>, app: App) {
   const slug = `bench-${randomBytes(4).toString('hex')}`
-  const ws = await db.insertInto('workspaces').values({ slug, name: `Bench ${slug}` }).returning('id').executeTakeFirstOrThrow()
-  const user = await db.insertInto('users').values({ email: `${slug}@example.test`, name: 'Bench admin', password_hash: 'not-used' }).returning('id').executeTakeFirstOrThrow()
-  await db.insertInto('memberships').values({ workspace_id: ws.id, user_id: user.id, role: 'admin' }).execute()
+  const ws = await db
+    .insertInto('workspaces')
+    .values({ slug, name: `Bench ${slug}` })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const user = await db
+    .insertInto('users')
+    .values({ email: `${slug}@example.test`, name: 'Bench admin', password_hash: 'not-used' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('memberships')
+    .values({ workspace_id: ws.id, user_id: user.id, role: 'admin' })
+    .execute()
   const cookie = newToken('cxs')
-  await db.insertInto('sessions').values({ token_hash: hashToken(cookie), user_id: user.id, expires_at: new Date(Date.now() + 7 * 86_400_000) }).execute()
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: hashToken(cookie),
+      user_id: user.id,
+      expires_at: new Date(Date.now() + 7 * 86_400_000),
+    })
+    .execute()
 
   // The bench reads a few fields of each reply; the replies are checked by the product's own tests.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const call = async (method: string, path: string, body?: unknown, expect = [200, 201]): Promise<any> => {
     const res = await app.request(`/api/workspaces/${slug}${path}`, {
-      method, headers: { cookie: `cxw_session=${cookie}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      method,
+      headers: {
+        cookie: `cxw_session=${cookie}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     })
     const json = await res.json().catch(() => null)
-    if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+    if (!expect.includes(res.status))
+      throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
     return json
   }
   const segment = await call('POST', '/segments', { name: 'Family men 30+' })
   const journey = await call('POST', '/journeys', { name: 'Buying a crossover', segmentId: segment.id })
   const stage = await call('POST', '/stages', { name: 'First visit', journeyId: journey.id })
-  const barrier = await call('POST', '/barriers', { title: 'Manager pushes the test drive', kind: 'goal_clash', evidenceSource: 'interview', severity: 'high', stageId: stage.id })
-  const recommendation = await call('POST', '/recommendations', { text: 'Answer every question first', stageId: stage.id, barrierId: barrier.id })
+  const barrier = await call('POST', '/barriers', {
+    title: 'Manager pushes the test drive',
+    kind: 'goal_clash',
+    evidenceSource: 'interview',
+    severity: 'high',
+    stageId: stage.id,
+  })
+  const recommendation = await call('POST', '/recommendations', {
+    text: 'Answer every question first',
+    stageId: stage.id,
+    barrierId: barrier.id,
+  })
   const hypothesis = await call('POST', '/hypotheses', {
-    change: 'an email chain about extras', expectedOutcome: 'more deals with extras', primaryMetric: 'extras bought',
-    baselineRate: 0.15, expectedLift: 0.02, ice: { impact: 8, confidence: 7, ease: 8 }, recommendationId: recommendation.id,
+    change: 'an email chain about extras',
+    expectedOutcome: 'more deals with extras',
+    primaryMetric: 'extras bought',
+    baselineRate: 0.15,
+    expectedLift: 0.02,
+    ice: { impact: 8, confidence: 7, ease: 8 },
+    recommendationId: recommendation.id,
   })
   const key = await call('POST', '/api-keys', { name: 'CRM' })
 
   /** A running test, started through the API and then dated back RUNNING_DAYS so past deals are accepted. */
   const runningTest = async (name: string) => {
-    const test = await call('POST', '/tests', { name, hypothesisId: hypothesis.id, plan: { targetDeals: TARGET_DEALS, maxDurationDays: 3650 } })
+    const test = await call('POST', '/tests', {
+      name,
+      hypothesisId: hypothesis.id,
+      plan: { targetDeals: TARGET_DEALS, maxDurationDays: 3650 },
+    })
     await call('POST', `/tests/${test.id}/start`)
-    await sql`update tests set started_at = now() - make_interval(days => ${RUNNING_DAYS + 1}) where id = ${test.id}`.execute(db)
+    await sql`update tests set started_at = now() - make_interval(days => ${RUNNING_DAYS + 1}) where id = ${test.id}`.execute(
+      db,
+    )
     return test.id as number
   }
-  return { id: ws.id, slug, cookie, apiKey: key.key as string, hypothesisId: hypothesis.id as number, call, runningTest }
+  return {
+    id: ws.id,
+    slug,
+    cookie,
+    apiKey: key.key as string,
+    hypothesisId: hypothesis.id as number,
+    call,
+    runningTest,
+  }
 }
 
 export type BenchWorkspace = Awaited<ReturnType<typeof benchWorkspace>>
@@ -98,5 +150,6 @@ export async function fillTotals(bdb: BenchDatabase, where: string) {
 }
 
 export async function analyze(bdb: BenchDatabase) {
-  for (const t of ['assignments', 'deals', 'arm_totals', 'arm_daily_totals', 'tests']) await bdb.seed(`vacuum analyze ${t}`)
+  for (const t of ['assignments', 'deals', 'arm_totals', 'arm_daily_totals', 'tests'])
+    await bdb.seed(`vacuum analyze ${t}`)
 }

@@ -18,14 +18,32 @@ function once(conn, i) {
   return new Promise((resolve) => {
     const body = bodyFor(conn, i)
     const started = performance.now()
-    const req = http.request({
-      agent, host: target.hostname, port: target.port, method, path,
-      headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
-    }, (res) => {
-      res.resume()
-      res.on('end', () => resolve({ ok: res.statusCode >= 200 && res.statusCode < 300, status: res.statusCode, ms: performance.now() - started }))
-    })
-    req.on('error', (err) => resolve({ ok: false, status: String(err.code ?? err.message), ms: performance.now() - started }))
+    const req = http.request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        method,
+        path,
+        headers: {
+          ...headers,
+          ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () =>
+          resolve({
+            ok: res.statusCode >= 200 && res.statusCode < 300,
+            status: res.statusCode,
+            ms: performance.now() - started,
+          }),
+        )
+      },
+    )
+    req.on('error', (err) =>
+      resolve({ ok: false, status: String(err.code ?? err.message), ms: performance.now() - started }),
+    )
     if (body) req.write(body)
     req.end()
   })
@@ -44,15 +62,37 @@ let ok = 0
 let failed = 0
 const started = performance.now()
 const deadline = started + durationMs
-await Promise.all(Array.from({ length: connections }, async (_, conn) => {
-  for (let i = 0; performance.now() < deadline; i++) {
-    const r = await once(conn, i)
-    if (r.ok) { ok++; latencies.push(r.ms) } else { failed++; statuses[r.status] = (statuses[r.status] ?? 0) + 1 }
-  }
-}))
+await Promise.all(
+  Array.from({ length: connections }, async (_, conn) => {
+    for (let i = 0; performance.now() < deadline; i++) {
+      const r = await once(conn, i)
+      if (r.ok) {
+        ok++
+        latencies.push(r.ms)
+      } else {
+        failed++
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1
+      }
+    }
+  }),
+)
 const elapsed = performance.now() - started
 agent.destroy()
 latencies.sort((a, b) => a - b)
-const pct = (q) => latencies.length ? latencies[Math.min(latencies.length, Math.max(1, Math.ceil(q * latencies.length))) - 1] : NaN
+const pct = (q) =>
+  latencies.length
+    ? latencies[Math.min(latencies.length, Math.max(1, Math.ceil(q * latencies.length))) - 1]
+    : NaN
 const cpuAtEnd = threadSeconds()
-parentPort.postMessage({ generatorSeconds: cpuAtStart === null ? null : cpuAtEnd - cpuAtStart, ok, failed, statuses, elapsedMs: elapsed, rps: ok / (elapsed / 1000), p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: latencies.at(-1) ?? NaN })
+parentPort.postMessage({
+  generatorSeconds: cpuAtStart === null ? null : cpuAtEnd - cpuAtStart,
+  ok,
+  failed,
+  statuses,
+  elapsedMs: elapsed,
+  rps: ok / (elapsed / 1000),
+  p50: pct(0.5),
+  p90: pct(0.9),
+  p99: pct(0.99),
+  max: latencies.at(-1) ?? NaN,
+})

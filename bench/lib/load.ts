@@ -29,7 +29,9 @@ export interface LoadResult {
 /** Runs the closed-loop load generator (bench/lib/load-worker.mjs) in a worker thread. */
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: { headers: {}, keyPrefix: 'k', ...options } })
+    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
+      workerData: { headers: {}, keyPrefix: 'k', ...options },
+    })
     worker.once('message', (m: LoadResult) => resolve(m))
     worker.once('error', reject)
     worker.once('exit', (code) => code !== 0 && reject(new Error(`load worker exited with ${code}`)))

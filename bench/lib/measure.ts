@@ -17,7 +17,11 @@ export function percentile(sorted: readonly number[], q: number): number {
 }
 
 /** Times `fn` `repeat` times after `warmup` untimed calls; the times in ms. */
-export async function timeRepeated(fn: () => Promise<unknown>, repeat: number, warmup = 3): Promise<number[]> {
+export async function timeRepeated(
+  fn: () => Promise<unknown>,
+  repeat: number,
+  warmup = 3,
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn()
   const times: number[] = []
   for (let i = 0; i < repeat; i++) {

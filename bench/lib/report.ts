@@ -22,10 +22,16 @@ export class Report {
     this.rows.push(row)
     const r = row
     const ratio = ratioOf(r)
-    console.log(`  · ${r.figure} [${r.target}]: ${fmt(r.product)} ${r.unit}` +
-      (r.ceiling != null ? ` (ceiling ${fmt(r.ceiling)}${ratio != null ? `, ×${ratio.toFixed(2)}` : ''})` : '') +
-      (r.goal ? ` goal ${r.goal.text}: ${r.goal.holds == null ? 'n/a' : r.goal.holds ? 'holds' : 'MISSED'}` : '') +
-      (r.note ? ` — ${r.note}` : ''))
+    console.log(
+      `  · ${r.figure} [${r.target}]: ${fmt(r.product)} ${r.unit}` +
+        (r.ceiling != null
+          ? ` (ceiling ${fmt(r.ceiling)}${ratio != null ? `, ×${ratio.toFixed(2)}` : ''})`
+          : '') +
+        (r.goal
+          ? ` goal ${r.goal.text}: ${r.goal.holds == null ? 'n/a' : r.goal.holds ? 'holds' : 'MISSED'}`
+          : '') +
+        (r.note ? ` — ${r.note}` : ''),
+    )
   }
 }
 
@@ -51,7 +57,9 @@ export function printTable(rows: Row[]) {
   const lines = rows.map((r) => {
     const ratio = ratioOf(r)
     return [
-      r.figure, r.target, `${fmt(r.product)} ${r.unit}`,
+      r.figure,
+      r.target,
+      `${fmt(r.product)} ${r.unit}`,
       r.ceiling != null ? `${fmt(r.ceiling)} ${r.unit}` : '',
       ratio != null ? ratio.toFixed(2) : '',
       r.goal?.text ?? '',
@@ -59,7 +67,8 @@ export function printTable(rows: Row[]) {
     ]
   })
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
   console.log('\n' + line(header))
   console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const l of lines) console.log(line(l))
@@ -68,5 +77,7 @@ export function printTable(rows: Row[]) {
     console.log('\nNotes:')
     for (const r of notes) console.log(`  ${r.figure} [${r.target}]: ${r.note}`)
   }
-  console.log('\nratio: product ÷ ceiling for rates, ceiling ÷ product for times (1 = as fast as the ceiling).')
+  console.log(
+    '\nratio: product ÷ ceiling for rates, ceiling ÷ product for times (1 = as fast as the ceiling).',
+  )
 }

@@ -273,9 +273,26 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['audit_log', 'comments', 'decisions', 'deals', 'assignments', 'tests', 'hypotheses',
-    'recommendations', 'barriers', 'touchpoints', 'stages', 'journeys', 'segments', 'api_keys', 'sessions',
-    'memberships', 'users', 'workspaces']) {
+  for (const table of [
+    'audit_log',
+    'comments',
+    'decisions',
+    'deals',
+    'assignments',
+    'tests',
+    'hypotheses',
+    'recommendations',
+    'barriers',
+    'touchpoints',
+    'stages',
+    'journeys',
+    'segments',
+    'api_keys',
+    'sessions',
+    'memberships',
+    'users',
+    'workspaces',
+  ]) {
     await sql.raw(`drop table if exists ${table} cascade`).execute(db)
   }
   await sql.raw('drop function if exists audit_log_append_only()').execute(db)

@@ -82,5 +82,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     'drop table assignment_blocks',
     'drop table arm_daily_totals',
     'drop table arm_totals',
-  ]) await sql.raw(statement).execute(db)
+  ])
+    await sql.raw(statement).execute(db)
 }

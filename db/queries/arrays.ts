@@ -3,7 +3,11 @@ import { sql, type RawBuilder } from 'kysely'
 type Scalar = string | number | boolean | null
 
 const element = (v: Scalar) =>
-  v === null ? 'NULL' : typeof v === 'string' ? `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : String(v)
+  v === null
+    ? 'NULL'
+    : typeof v === 'string'
+      ? `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+      : String(v)
 
 /**
  * A JavaScript array as one PostgreSQL array literal parameter, cast to `type` (e.g. 'text[]').

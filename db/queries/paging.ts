@@ -11,7 +11,8 @@ export function pageById<DB, TB extends keyof DB, O>(
   idColumn: string,
   paging: Paging,
 ): SelectQueryBuilder<DB, TB, O> {
-  const q = paging.cursor === undefined ? query : query.where(idColumn as never, '>', Number(paging.cursor) as never)
+  const q =
+    paging.cursor === undefined ? query : query.where(idColumn as never, '>', Number(paging.cursor) as never)
   return q.orderBy(idColumn as never, 'asc').limit(paging.limit)
 }
 

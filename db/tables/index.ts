@@ -1,7 +1,31 @@
 import type { AuditLogTable, CommentsTable } from './audit.ts'
-import type { ArmDailyTotalsTable, ArmTotalsTable, AssignmentBlocksTable, AssignmentsTable, DealsTable, DecisionsTable, HypothesesTable, NotificationsTable, TestsTable, WebhookDeliveriesTable } from './experiment.ts'
-import type { BarriersTable, JourneysTable, RecommendationsTable, SegmentsTable, StagesTable, TouchpointsTable } from './journey.ts'
-import type { ApiKeysTable, MembershipsTable, SessionsTable, UsersTable, WorkspacesTable } from './workspace.ts'
+import type {
+  ArmDailyTotalsTable,
+  ArmTotalsTable,
+  AssignmentBlocksTable,
+  AssignmentsTable,
+  DealsTable,
+  DecisionsTable,
+  HypothesesTable,
+  NotificationsTable,
+  TestsTable,
+  WebhookDeliveriesTable,
+} from './experiment.ts'
+import type {
+  BarriersTable,
+  JourneysTable,
+  RecommendationsTable,
+  SegmentsTable,
+  StagesTable,
+  TouchpointsTable,
+} from './journey.ts'
+import type {
+  ApiKeysTable,
+  MembershipsTable,
+  SessionsTable,
+  UsersTable,
+  WorkspacesTable,
+} from './workspace.ts'
 
 export * from './audit.ts'
 export * from './experiment.ts'

@@ -3,9 +3,21 @@ import type { ColumnType, Generated, Selectable } from 'kysely'
 type CreatedAt = ColumnType<Date, Date | undefined, never>
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>
 
-export type Channel = 'email' | 'sms' | 'call' | 'website' | 'forum' | 'outdoor' | 'messenger' | 'personal_account' | 'showroom' | 'other'
-export type BarrierKind = 'goal_clash' | 'missing_information' | 'process_friction' | 'expectation_gap' | 'trust' | 'other'
-export type EvidenceSource = 'interview' | 'nps_survey' | 'csi_survey' | 'forum' | 'web_analytics' | 'mystery_shopper' | 'other'
+export type Channel =
+  | 'email'
+  | 'sms'
+  | 'call'
+  | 'website'
+  | 'forum'
+  | 'outdoor'
+  | 'messenger'
+  | 'personal_account'
+  | 'showroom'
+  | 'other'
+export type BarrierKind =
+  'goal_clash' | 'missing_information' | 'process_friction' | 'expectation_gap' | 'trust' | 'other'
+export type EvidenceSource =
+  'interview' | 'nps_survey' | 'csi_survey' | 'forum' | 'web_analytics' | 'mystery_shopper' | 'other'
 export type Severity = 'low' | 'medium' | 'high' | 'critical'
 export type BarrierStatus = 'open' | 'testing' | 'addressed'
 

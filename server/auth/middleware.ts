@@ -26,7 +26,13 @@ async function fromApiKey(deps: Deps, token: string): Promise<Auth | null> {
   const key = await deps.db
     .selectFrom('api_keys')
     .innerJoin('workspaces', 'workspaces.id', 'api_keys.workspace_id')
-    .select(['api_keys.id', 'api_keys.workspace_id', 'api_keys.scopes', 'api_keys.last_used_at', 'workspaces.slug'])
+    .select([
+      'api_keys.id',
+      'api_keys.workspace_id',
+      'api_keys.scopes',
+      'api_keys.last_used_at',
+      'workspaces.slug',
+    ])
     .where('api_keys.key_hash', '=', hashToken(token))
     .where('api_keys.revoked_at', 'is', null)
     .executeTakeFirst()
@@ -35,7 +41,13 @@ async function fromApiKey(deps: Deps, token: string): Promise<Auth | null> {
   if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
     await deps.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', key.id).execute()
   }
-  return { kind: 'api_key', apiKeyId: key.id, workspaceId: key.workspace_id, workspaceSlug: key.slug, scopes: key.scopes }
+  return {
+    kind: 'api_key',
+    apiKeyId: key.id,
+    workspaceId: key.workspace_id,
+    workspaceSlug: key.slug,
+    scopes: key.scopes,
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -50,7 +62,8 @@ function assertSameSite(c: Context<AppEnv>) {
   if (SAFE_METHODS.has(c.req.method)) return
   const origin = c.req.header('origin')
   // An Origin that is not a URL (or is "null", as from a sandboxed page) is not this site either.
-  const crossOrigin = origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== new URL(c.req.url).host)
+  const crossOrigin =
+    origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== new URL(c.req.url).host)
   if (crossOrigin || c.req.header('sec-fetch-site') === 'cross-site') {
     throw new ApiError(403, 'forbidden', 'Cross-site requests may not change data with the session cookie')
   }
@@ -65,7 +78,10 @@ export const identify = createMiddleware<AppEnv>(async (c, next) => {
   const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1]
   const cookie = bearer ? undefined : getCookie(c, SESSION_COOKIE)
   if (cookie) assertSameSite(c)
-  c.set('credentials', bearer ? { kind: 'api_key', token: bearer } : cookie ? { kind: 'session', token: cookie } : null)
+  c.set(
+    'credentials',
+    bearer ? { kind: 'api_key', token: bearer } : cookie ? { kind: 'session', token: cookie } : null,
+  )
   await next()
 })
 
@@ -75,7 +91,11 @@ export async function callerOf(c: Context<AppEnv>): Promise<Auth | null> {
   if (known !== undefined) return known
   const credentials = c.get('credentials')
   const deps = c.get('deps')
-  const auth = !credentials ? null : credentials.kind === 'api_key' ? await fromApiKey(deps, credentials.token) : await fromSession(deps, credentials.token)
+  const auth = !credentials
+    ? null
+    : credentials.kind === 'api_key'
+      ? await fromApiKey(deps, credentials.token)
+      : await fromSession(deps, credentials.token)
   c.set('auth', auth)
   return auth
 }

@@ -3,7 +3,8 @@ import type { Scope } from '../context.ts'
 import { forbidden } from '../errors.ts'
 
 /** What each role may do in a workspace. Reading is open to every member. */
-export type Permission = 'read' | 'edit_pipeline' | 'manage_tests' | 'decide' | 'administer' | 'ingest' | 'comment'
+export type Permission =
+  'read' | 'edit_pipeline' | 'manage_tests' | 'decide' | 'administer' | 'ingest' | 'comment'
 
 const grants: Record<Role, readonly Permission[]> = {
   marketer: ['read', 'edit_pipeline', 'comment'],
@@ -16,12 +17,18 @@ const grants: Record<Role, readonly Permission[]> = {
 const apiKeyGrants: readonly Permission[] = ['ingest']
 
 export function can(scope: Pick<Scope, 'role'>, permission: Permission): boolean {
-  return scope.role === 'api_key' ? apiKeyGrants.includes(permission) : grants[scope.role].includes(permission)
+  return scope.role === 'api_key'
+    ? apiKeyGrants.includes(permission)
+    : grants[scope.role].includes(permission)
 }
 
 export function assertCan(scope: Scope, permission: Permission): Scope {
   if (!can(scope, permission)) {
-    throw forbidden(scope.role === 'api_key' ? 'API keys may only assign customers and send deals' : `The ${scope.role} role may not do this`)
+    throw forbidden(
+      scope.role === 'api_key'
+        ? 'API keys may only assign customers and send deals'
+        : `The ${scope.role} role may not do this`,
+    )
   }
   return scope
 }

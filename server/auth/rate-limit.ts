@@ -21,7 +21,10 @@ export class SignInLimiter {
 
   /** Seconds until the next attempt is allowed, or 0 when it is allowed now. */
   retryAfter(email: string, address: string, now: number): number {
-    const checks: [string, number][] = [[`account:${email}`, this.perAccount], [`address:${address}`, this.perAddress]]
+    const checks: [string, number][] = [
+      [`account:${email}`, this.perAccount],
+      [`address:${address}`, this.perAddress],
+    ]
     let wait = 0
     for (const [key, limit] of checks) {
       const times = this.recent(key, now)
@@ -31,7 +34,8 @@ export class SignInLimiter {
   }
 
   recordFailure(email: string, address: string, now: number): void {
-    for (const key of [`account:${email}`, `address:${address}`]) this.failures.set(key, [...this.recent(key, now), now])
+    for (const key of [`account:${email}`, `address:${address}`])
+      this.failures.set(key, [...this.recent(key, now), now])
   }
 
   /** A successful sign-in clears the account's count (not the address's). */

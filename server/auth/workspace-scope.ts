@@ -14,11 +14,16 @@ const notSignedIn = () => new ApiError(401, 'not_signed_in', 'Sign in or send an
 async function memberScope(c: Context<AppEnv>, token: string, slug: string): Promise<Scope> {
   const { db, clock } = c.get('deps')
   const tokenHash = hashToken(token)
-  const row = await db.selectFrom('sessions')
+  const row = await db
+    .selectFrom('sessions')
     .leftJoin(
-      (eb) => eb.selectFrom('memberships').innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-        .select(['memberships.user_id', 'memberships.role', 'workspaces.id as workspace_id'])
-        .where('workspaces.slug', '=', slug).as('m'),
+      (eb) =>
+        eb
+          .selectFrom('memberships')
+          .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+          .select(['memberships.user_id', 'memberships.role', 'workspaces.id as workspace_id'])
+          .where('workspaces.slug', '=', slug)
+          .as('m'),
       (join) => join.onRef('m.user_id', '=', 'sessions.user_id'),
     )
     .select(['sessions.user_id', 'sessions.expires_at', 'sessions.revoked_at', 'm.role', 'm.workspace_id'])
@@ -30,7 +35,12 @@ async function memberScope(c: Context<AppEnv>, token: string, slug: string): Pro
   }
   c.set('auth', { kind: 'user', userId: row.user_id, tokenHash })
   if (row.workspace_id === null || row.role === null) throw notFound('Workspace')
-  return { workspaceId: row.workspace_id, slug, role: row.role, actor: { userId: row.user_id, apiKeyId: null } }
+  return {
+    workspaceId: row.workspace_id,
+    slug,
+    role: row.role,
+    actor: { userId: row.user_id, apiKeyId: null },
+  }
 }
 
 /**
@@ -52,6 +62,11 @@ export const workspaceScope = createMiddleware<AppEnv>(async (c, next) => {
   if (!auth) throw notSignedIn()
   if (!isSlug) throw notFound('Workspace')
   if (auth.kind !== 'api_key' || slug !== auth.workspaceSlug) throw notFound('Workspace')
-  c.set('scope', { workspaceId: auth.workspaceId, slug, role: 'api_key', actor: { userId: null, apiKeyId: auth.apiKeyId } })
+  c.set('scope', {
+    workspaceId: auth.workspaceId,
+    slug,
+    role: 'api_key',
+    actor: { userId: null, apiKeyId: auth.apiKeyId },
+  })
   await next()
 })

@@ -8,20 +8,61 @@ export interface DemoContent {
   workspace: { slug: string; name: string; locale: Locale }
   segment: { name: string; description: string; portrait: Record<string, string> }
   journey: { name: string; description: string }
-  stages: { name: string; customerGoals: string; customerThoughts: string; customerActions: string; brandGoals: string; externalExperience: string }[]
+  stages: {
+    name: string
+    customerGoals: string
+    customerThoughts: string
+    customerActions: string
+    brandGoals: string
+    externalExperience: string
+  }[]
   touchpoints: { stage: number; channel: Channel; description: string }[]
-  barriers: { key: string; stage: number; title: string; description: string; kind: BarrierKind; evidenceSource: EvidenceSource; evidenceQuotes: string[]; shareAffected: number; severity: Severity }[]
-  recommendations: { key: string; stage: number; barrier: string | null; text: string; channel: Channel | null }[]
+  barriers: {
+    key: string
+    stage: number
+    title: string
+    description: string
+    kind: BarrierKind
+    evidenceSource: EvidenceSource
+    evidenceQuotes: string[]
+    shareAffected: number
+    severity: Severity
+  }[]
+  recommendations: {
+    key: string
+    stage: number
+    barrier: string | null
+    text: string
+    channel: Channel | null
+  }[]
   hypotheses: {
-    key: string; recommendation: string; change: string; expectedOutcome: string; rationale: string; primaryMetric: string
-    baselineRate: number | null; expectedLift: number | null; valuePerConversion: number | null
-    ice: { impact: number; confidence: number; ease: number }; owner: DemoRole | null; status: 'draft' | 'ready'
+    key: string
+    recommendation: string
+    change: string
+    expectedOutcome: string
+    rationale: string
+    primaryMetric: string
+    baselineRate: number | null
+    expectedLift: number | null
+    valuePerConversion: number | null
+    ice: { impact: number; confidence: number; ease: number }
+    owner: DemoRole | null
+    status: 'draft' | 'ready'
   }[]
   tests: {
-    hypothesis: string; name: string; state: 'running' | 'completed' | 'decided'
+    hypothesis: string
+    name: string
+    state: 'running' | 'completed' | 'decided'
     plan: { controlShare: number; targetDeals: number; maxDurationDays: number }
     startedDaysAgo: number
-    deals: { seed: number; prefix: string; arms: DemoArms; fromDaysAgo: number; toDaysAgo: number; revenue: [number, number] }
+    deals: {
+      seed: number
+      prefix: string
+      arms: DemoArms
+      fromDaysAgo: number
+      toDaysAgo: number
+      revenue: [number, number]
+    }
   }[]
   decision: { rationale: string; rolloutNote: string }
 }

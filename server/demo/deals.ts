@@ -46,7 +46,8 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
   }))
   const unique = [...new Map(pool.map((c) => [c.customerKey, c])).values()]
   const assigned = await assignCustomers(db, scope, testId, unique)
-  const pick = (group: 'control' | 'treatment') => assigned.filter((a) => a.group === group).slice(0, plan.arms[group].deals)
+  const pick = (group: 'control' | 'treatment') =>
+    assigned.filter((a) => a.group === group).slice(0, plan.arms[group].deals)
 
   // Working days get five times the weight of a Saturday or Sunday.
   const days: number[] = []
@@ -54,7 +55,14 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
     const weekday = new Date(now.getTime() - d * DAY).getUTCDay()
     for (let w = 0; w < (weekday === 0 || weekday === 6 ? 1 : 5); w++) days.push(d)
   }
-  type Deal = { externalId: string; customerKey: string; daysAgo: number; converted: boolean; revenue: number | null; correctedAfter: number | null }
+  type Deal = {
+    externalId: string
+    customerKey: string
+    daysAgo: number
+    converted: boolean
+    revenue: number | null
+    correctedAfter: number | null
+  }
   const deals: Deal[] = []
   let n = 0
   for (const group of ['control', 'treatment'] as const) {
@@ -63,8 +71,17 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
       const converted = i < plan.arms[group].conversions
       const daysAgo = days[Math.floor(rand() * days.length)]!
       const correctedAfter = converted && daysAgo > 25 && rand() < 0.3 ? 14 + Math.floor(rand() * 8) : null
-      const revenue = converted ? Math.round(plan.revenue[0] + rand() * (plan.revenue[1] - plan.revenue[0])) : null
-      deals.push({ externalId: `${plan.prefix}-${String(++n).padStart(5, '0')}`, customerKey: c.customerKey, daysAgo, converted, revenue, correctedAfter })
+      const revenue = converted
+        ? Math.round(plan.revenue[0] + rand() * (plan.revenue[1] - plan.revenue[0]))
+        : null
+      deals.push({
+        externalId: `${plan.prefix}-${String(++n).padStart(5, '0')}`,
+        customerKey: c.customerKey,
+        daysAgo,
+        converted,
+        revenue,
+        correctedAfter,
+      })
     })
   }
   // Week by week, oldest first: the deals closed that week, and the corrections due that week, as a
@@ -82,13 +99,16 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
       rows.push({
         row: rows.length + 1,
         value: {
-          externalId: deal.externalId, customerKey: deal.customerKey,
+          externalId: deal.externalId,
+          customerKey: deal.customerKey,
           closedAt: new Date(now.getTime() - deal.daysAgo * DAY + 11 * 3600_000).toISOString(),
-          converted: initial ? false : deal.converted, revenue: initial ? null : deal.revenue,
+          converted: initial ? false : deal.converted,
+          revenue: initial ? null : deal.revenue,
         },
       })
     }
     const sentAt = new Date(now.getTime() - Math.max(end, 0) * DAY + 20 * 3600_000)
-    if (rows.length && end + WEEK > 0) await ingestDeals(db, scope, testId, rows, 'strict', sentAt > now ? now : sentAt)
+    if (rows.length && end + WEEK > 0)
+      await ingestDeals(db, scope, testId, rows, 'strict', sentAt > now ? now : sentAt)
   }
 }

@@ -30,8 +30,12 @@ async function ensureUsers(db: Kysely<DB>): Promise<Map<Role, number>> {
   const ids = new Map<Role, number>()
   const hash = await hashPassword(DEMO_PASSWORD)
   for (const u of DEMO_USERS) {
-    const row = await db.insertInto('users').values({ email: u.email, name: u.name, password_hash: hash })
-      .onConflict((oc) => oc.column('email').doUpdateSet({ name: u.name })).returning('id').executeTakeFirstOrThrow()
+    const row = await db
+      .insertInto('users')
+      .values({ email: u.email, name: u.name, password_hash: hash })
+      .onConflict((oc) => oc.column('email').doUpdateSet({ name: u.name }))
+      .returning('id')
+      .executeTakeFirstOrThrow()
     ids.set(u.role, row.id)
   }
   return ids
@@ -43,55 +47,109 @@ async function ensureUsers(db: Kysely<DB>): Promise<Map<Role, number>> {
  * running, completed awaiting a decision, and decided with a roll-out.
  */
 async function seedWorkspace(db: Kysely<DB>, users: Map<Role, number>, content: DemoContent, now: Date) {
-  const ws = await db.insertInto('workspaces').values(content.workspace).returning('id').executeTakeFirstOrThrow()
-  await db.insertInto('memberships').values([...users].map(([role, userId]) => ({ workspace_id: ws.id, user_id: userId, role }))).execute()
-  const as = (role: Role): Scope => ({ workspaceId: ws.id, slug: content.workspace.slug, role, actor: { userId: users.get(role)!, apiKeyId: null } })
+  const ws = await db
+    .insertInto('workspaces')
+    .values(content.workspace)
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('memberships')
+    .values([...users].map(([role, userId]) => ({ workspace_id: ws.id, user_id: userId, role })))
+    .execute()
+  const as = (role: Role): Scope => ({
+    workspaceId: ws.id,
+    slug: content.workspace.slug,
+    role,
+    actor: { userId: users.get(role)!, apiKeyId: null },
+  })
   const marketer = as('marketer')
   const analyst = as('analyst')
 
-  const segment = await createSegment(db, marketer, CreateSegment.parse({ ...content.segment, yearlyDeals: 2400, valuePerConversion: 1200, dealsPerWeek: 8 }))
+  const segment = await createSegment(
+    db,
+    marketer,
+    CreateSegment.parse({ ...content.segment, yearlyDeals: 2400, valuePerConversion: 1200, dealsPerWeek: 8 }),
+  )
   const journey = await createJourney(db, marketer, { segmentId: segment.id, ...content.journey })
   const stages = []
-  for (const stage of content.stages) stages.push(await createStage(db, marketer, CreateStage.parse({ journeyId: journey.id, ...stage })))
-  for (const tp of content.touchpoints) await createTouchpoint(db, marketer, { stageId: stages[tp.stage]!.id, channel: tp.channel, description: tp.description })
+  for (const stage of content.stages)
+    stages.push(await createStage(db, marketer, CreateStage.parse({ journeyId: journey.id, ...stage })))
+  for (const tp of content.touchpoints)
+    await createTouchpoint(db, marketer, {
+      stageId: stages[tp.stage]!.id,
+      channel: tp.channel,
+      description: tp.description,
+    })
   const barriers = new Map<string, number>()
   for (const b of content.barriers) {
     const { key, stage, ...fields } = b
-    barriers.set(key, (await createBarrier(db, marketer, CreateBarrier.parse({ stageId: stages[stage]!.id, ...fields }))).id)
+    barriers.set(
+      key,
+      (await createBarrier(db, marketer, CreateBarrier.parse({ stageId: stages[stage]!.id, ...fields }))).id,
+    )
   }
   const recommendations = new Map<string, number>()
   for (const r of content.recommendations) {
-    const created = await createRecommendation(db, marketer, CreateRecommendation.parse({
-      stageId: stages[r.stage]!.id, barrierId: r.barrier ? barriers.get(r.barrier)! : null, text: r.text, channel: r.channel,
-    }))
+    const created = await createRecommendation(
+      db,
+      marketer,
+      CreateRecommendation.parse({
+        stageId: stages[r.stage]!.id,
+        barrierId: r.barrier ? barriers.get(r.barrier)! : null,
+        text: r.text,
+        channel: r.channel,
+      }),
+    )
     recommendations.set(r.key, created.id)
   }
   const hypotheses = new Map<string, number>()
   for (const h of content.hypotheses) {
     const { key, recommendation, owner, ...fields } = h
-    const created = await createHypothesis(db, marketer, CreateHypothesis.parse({
-      recommendationId: recommendations.get(recommendation)!, ownerId: owner ? users.get(owner)! : null, ...fields,
-    }))
+    const created = await createHypothesis(
+      db,
+      marketer,
+      CreateHypothesis.parse({
+        recommendationId: recommendations.get(recommendation)!,
+        ownerId: owner ? users.get(owner)! : null,
+        ...fields,
+      }),
+    )
     hypotheses.set(key, created.id)
   }
 
   for (const t of content.tests) {
-    const test = await createTest(db, analyst, CreateTest.parse({ hypothesisId: hypotheses.get(t.hypothesis)!, name: t.name, plan: t.plan }))
+    const test = await createTest(
+      db,
+      analyst,
+      CreateTest.parse({ hypothesisId: hypotheses.get(t.hypothesis)!, name: t.name, plan: t.plan }),
+    )
     await transitionTest(db, analyst, test.id, 'start', new Date(now.getTime() - t.startedDaysAgo * DAY))
     // The deals complete each test by reaching its target, except the one still running.
     await simulateDeals(db, analyst, test.id, t.deals, now)
     if (t.state === 'decided') {
-      await recordDecision(db, as('leader'), test.id, {
-        verdict: 'roll_out', rationale: content.decision.rationale, rolloutNote: content.decision.rolloutNote,
-        rolloutStartsOn: new Date(now.getTime() - 20 * DAY).toISOString().slice(0, 10),
-      }, new Date(now.getTime() - 25 * DAY))
+      await recordDecision(
+        db,
+        as('leader'),
+        test.id,
+        {
+          verdict: 'roll_out',
+          rationale: content.decision.rationale,
+          rolloutNote: content.decision.rolloutNote,
+          rolloutStartsOn: new Date(now.getTime() - 20 * DAY).toISOString().slice(0, 10),
+        },
+        new Date(now.getTime() - 25 * DAY),
+      )
     }
   }
 }
 
 /** Seeds the demo workspaces once; returns false when they are already there. */
 export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolean> {
-  const existing = await db.selectFrom('workspaces').select('id').where('slug', '=', en.workspace.slug).executeTakeFirst()
+  const existing = await db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('slug', '=', en.workspace.slug)
+    .executeTakeFirst()
   if (existing) return false
   const users = await ensureUsers(db)
   for (const content of [en, ru]) await seedWorkspace(db, users, content, now)

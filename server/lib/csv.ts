@@ -67,18 +67,33 @@ function recordEnd(text: string, start: number, target: number): number {
  * Parses whole records of a file, `linesBefore` lines into it. Line numbers are counted here from
  * the bytes each record used (csv-parse's own count takes a CR LF inside quotes for two lines).
  */
-function parseRecords(text: string, delimiter: Delimiter, linesBefore: number): { rows: CsvRow[]; lines: number } {
+function parseRecords(
+  text: string,
+  delimiter: Delimiter,
+  linesBefore: number,
+): { rows: CsvRow[]; lines: number } {
   const bytes = Buffer.from(text)
   let records: { record: string[]; info: { bytes: number; lines: number } }[]
   try {
-    records = parse(bytes, { delimiter, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }) as unknown as typeof records
+    records = parse(bytes, {
+      delimiter,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: false,
+    }) as unknown as typeof records
   } catch (err) {
     const relative = (err as { lines?: number }).lines
     const line = relative ? linesBefore + relative : undefined
-    const message = line ? (err as Error).message.replace(/\bline \d+/g, `line ${line}`) : (err as Error).message
-    throw new ApiError(400, 'invalid_input', `The CSV cannot be read${line ? ` at line ${line}` : ''}: ${message}`, [
-      { path: line ? `line ${line}` : 'body', message },
-    ])
+    const message = line
+      ? (err as Error).message.replace(/\bline \d+/g, `line ${line}`)
+      : (err as Error).message
+    throw new ApiError(
+      400,
+      'invalid_input',
+      `The CSV cannot be read${line ? ` at line ${line}` : ''}: ${message}`,
+      [{ path: line ? `line ${line}` : 'body', message }],
+    )
   }
   const rows: CsvRow[] = []
   let counted = 0
@@ -87,7 +102,8 @@ function parseRecords(text: string, delimiter: Delimiter, linesBefore: number): 
     lines += lineBreaks(bytes, counted, info.bytes)
     counted = info.bytes
     // A record the file ends without a line break is on the line after the last break.
-    const unterminated = info.bytes >= bytes.length && bytes[bytes.length - 1] !== LF && bytes[bytes.length - 1] !== CR
+    const unterminated =
+      info.bytes >= bytes.length && bytes[bytes.length - 1] !== LF && bytes[bytes.length - 1] !== CR
     rows.push({ line: lines + (unterminated ? 1 : 0), values: record })
   }
   return { rows, lines: linesBefore + lineBreaks(bytes, 0, bytes.length) }
@@ -101,7 +117,10 @@ function parseRecords(text: string, delimiter: Delimiter, linesBefore: number): 
  */
 export function openCsv(text: string, sliceChars = SLICE_CHARS): CsvReader {
   const body = text.replace(/^\uFEFF/, '')
-  if (body.trim() === '') throw new ApiError(400, 'invalid_input', 'The CSV is empty', [{ path: 'body', message: 'no header line' }])
+  if (body.trim() === '')
+    throw new ApiError(400, 'invalid_input', 'The CSV is empty', [
+      { path: 'body', message: 'no header line' },
+    ])
   const delimiter = detectDelimiter(body)
   let start = 0
   let lines = 0
@@ -113,7 +132,10 @@ export function openCsv(text: string, sliceChars = SLICE_CHARS): CsvReader {
     lines = parsed.lines
     start = end
   }
-  if (!header) throw new ApiError(400, 'invalid_input', 'The CSV is empty', [{ path: 'body', message: 'no header line' }])
+  if (!header)
+    throw new ApiError(400, 'invalid_input', 'The CSV is empty', [
+      { path: 'body', message: 'no header line' },
+    ])
   const [dataStart, dataLines] = [start, lines]
   function* rows(): Generator<CsvRow> {
     let linesBefore = dataLines
@@ -157,7 +179,12 @@ export function normaliseDate(raw: string): string {
 /** Quotes a value for CSV output (RFC 4180). */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return ''
-  const s = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  const s =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value)
   return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

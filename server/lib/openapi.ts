@@ -1,7 +1,10 @@
 import { createRoute, type RouteConfig, type z } from '@hono/zod-openapi'
 import { ErrorBody } from '../schemas/common.ts'
 
-const error = (description: string) => ({ content: { 'application/json': { schema: ErrorBody } }, description })
+const error = (description: string) => ({
+  content: { 'application/json': { schema: ErrorBody } },
+  description,
+})
 
 /** Every error a workspace route may answer; each route declares them once, here. */
 export const errorResponses = {
@@ -27,11 +30,14 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 export const noContent = { description: 'Done' }
 
 /** createRoute with the shared error responses and the resource's tag. */
-export function route<const R extends Omit<RouteConfig, 'responses'> & { responses: RouteConfig['responses'] }>(
-  tag: string,
-  config: R,
-) {
-  return createRoute({ ...config, tags: [tag], responses: { ...errorResponses, ...config.responses } } as R & {
+export function route<
+  const R extends Omit<RouteConfig, 'responses'> & { responses: RouteConfig['responses'] },
+>(tag: string, config: R) {
+  return createRoute({
+    ...config,
+    tags: [tag],
+    responses: { ...errorResponses, ...config.responses },
+  } as R & {
     responses: R['responses'] & typeof errorResponses
   })
 }

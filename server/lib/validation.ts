@@ -11,7 +11,12 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
     path: [target === 'json' ? 'body' : target, ...issue.path].join('.'),
     message: issue.message,
   }))
-  throw new ApiError(400, 'invalid_input', `Invalid ${target === 'json' ? 'body' : target}: ${details[0]?.path} ${details[0]?.message}`, details)
+  throw new ApiError(
+    400,
+    'invalid_input',
+    `Invalid ${target === 'json' ? 'body' : target}: ${details[0]?.path} ${details[0]?.message}`,
+    details,
+  )
 }
 
 const BODY_TYPES = /^(application\/json|text\/csv|text\/plain|multipart\/form-data)\b/i
@@ -30,7 +35,11 @@ export const checkBodyEncoding = createMiddleware<AppEnv>(async (c, next) => {
   // is indeed empty.
   if (!type && (await c.req.arrayBuffer()).byteLength === 0) return next()
   if (!BODY_TYPES.test(type)) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json (or text/csv where a route takes CSV)')
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'Send the body as application/json (or text/csv where a route takes CSV)',
+    )
   }
   if (!type.startsWith('multipart/')) {
     let text: string

@@ -13,14 +13,51 @@ import { describeMe, signIn, signOut, signOutEverywhere } from '../services/auth
 
 const tags = ['auth']
 const login = createRoute({
-  method: 'post', path: '/auth/login', tags, request: jsonBody(Login),
-  responses: { 200: json(SignedIn, 'Signed in; sets the session cookie'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 413: errorResponses[413], 415: errorResponses[415], 429: json(ErrorBody, 'Too many failed attempts; Retry-After says when to try again') },
+  method: 'post',
+  path: '/auth/login',
+  tags,
+  request: jsonBody(Login),
+  responses: {
+    200: json(SignedIn, 'Signed in; sets the session cookie'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    413: errorResponses[413],
+    415: errorResponses[415],
+    429: json(ErrorBody, 'Too many failed attempts; Retry-After says when to try again'),
+  },
 })
-const logout = createRoute({ method: 'post', path: '/auth/logout', tags, responses: { 204: noContent, 400: errorResponses[400], 403: errorResponses[403], 413: errorResponses[413], 415: errorResponses[415] } })
+const logout = createRoute({
+  method: 'post',
+  path: '/auth/logout',
+  tags,
+  responses: {
+    204: noContent,
+    400: errorResponses[400],
+    403: errorResponses[403],
+    413: errorResponses[413],
+    415: errorResponses[415],
+  },
+})
 const logoutEverywhere = createRoute({
-  method: 'post', path: '/auth/logout-everywhere', tags, responses: { 204: noContent, 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 413: errorResponses[413], 415: errorResponses[415] },
+  method: 'post',
+  path: '/auth/logout-everywhere',
+  tags,
+  responses: {
+    204: noContent,
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    413: errorResponses[413],
+    415: errorResponses[415],
+  },
 })
-const me = createRoute({ method: 'get', path: '/me', tags, responses: { 200: json(Me, 'The signed-in user and their workspaces'), 401: errorResponses[401] } })
+const me = createRoute({
+  method: 'get',
+  path: '/me',
+  tags,
+  responses: { 200: json(Me, 'The signed-in user and their workspaces'), 401: errorResponses[401] },
+})
 
 /** The peer's address when served by Node; requests made in-process (tests) share one bucket. */
 function clientAddress(c: Context<AppEnv>): string {

@@ -7,7 +7,12 @@ export const AddMember = z
   .object({
     email: z.string().trim().toLowerCase().max(254).email('must be an email address'),
     name: requiredText(200).optional().describe('Needed when the person has no account yet'),
-    password: z.string().min(8, 'at least 8 characters').max(1000).optional().describe('Needed when the person has no account yet'),
+    password: z
+      .string()
+      .min(8, 'at least 8 characters')
+      .max(1000)
+      .optional()
+      .describe('Needed when the person has no account yet'),
     role: RoleEnum,
   })
   .strict()
@@ -18,14 +23,24 @@ export const Member = z
   .openapi('Member')
 export const MemberParam = z.object({ workspace: z.string().min(1).max(64), userId: Id })
 
-export const CreateApiKey = z.object({ name: requiredText(200) }).strict().openapi('CreateApiKey')
+export const CreateApiKey = z
+  .object({ name: requiredText(200) })
+  .strict()
+  .openapi('CreateApiKey')
 export const ApiKey = z
   .object({
-    id: z.number(), name: z.string(), prefix: z.string().describe('The first characters, to recognise the key'),
-    scopes: z.array(z.string()), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
+    id: z.number(),
+    name: z.string(),
+    prefix: z.string().describe('The first characters, to recognise the key'),
+    scopes: z.array(z.string()),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
   })
   .openapi('ApiKey')
-export const CreatedApiKey = ApiKey.extend({ key: z.string().describe('Shown once; store it now') }).openapi('CreatedApiKey')
+export const CreatedApiKey = ApiKey.extend({ key: z.string().describe('Shown once; store it now') }).openapi(
+  'CreatedApiKey',
+)
 
 export const CommentSubject = z.enum(['barrier', 'recommendation', 'hypothesis', 'test', 'decision'])
 export const CreateComment = z
@@ -34,14 +49,31 @@ export const CreateComment = z
   .openapi('CreateComment')
 export const CommentQuery = ListQuery.extend({ subjectType: CommentSubject, subjectId: Id })
 export const Comment = z
-  .object({ id: z.number(), subjectType: CommentSubject, subjectId: z.number(), authorId: z.number().nullable(), body: z.string(), createdAt: z.string() })
+  .object({
+    id: z.number(),
+    subjectType: CommentSubject,
+    subjectId: z.number(),
+    authorId: z.number().nullable(),
+    body: z.string(),
+    createdAt: z.string(),
+  })
   .openapi('Comment')
 
 export const AuditQuery = ListQuery.extend({ subjectType: text(40).optional(), subjectId: Id.optional() })
 export const AuditEntry = z
   .object({
-    id: z.number(), action: z.string(), subjectType: z.string(), subjectId: z.number().nullable(),
-    actor: z.object({ userId: z.number().nullable(), email: z.string().nullable(), apiKeyId: z.number().nullable() }),
-    before: z.unknown(), after: z.unknown(), reason: z.string().nullable(), at: z.string(),
+    id: z.number(),
+    action: z.string(),
+    subjectType: z.string(),
+    subjectId: z.number().nullable(),
+    actor: z.object({
+      userId: z.number().nullable(),
+      email: z.string().nullable(),
+      apiKeyId: z.number().nullable(),
+    }),
+    before: z.unknown(),
+    after: z.unknown(),
+    reason: z.string().nullable(),
+    at: z.string(),
   })
   .openapi('AuditEntry')

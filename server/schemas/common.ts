@@ -9,7 +9,10 @@ export const WorkspaceParam = z.object({ workspace: z.string().min(1).max(64).op
  * UTF-16 surrogates (JSON allows "\ud800"; stored, it would come back as another character).
  */
 export const text = (max: number) =>
-  z.string().trim().max(max)
+  z
+    .string()
+    .trim()
+    .max(max)
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
     .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
 export const requiredText = (max: number) => text(max).pipe(z.string().min(1, 'must not be empty'))
@@ -19,7 +22,15 @@ export const ErrorBody = z
     error: z.object({
       code: z.string().openapi({ example: 'invalid_input' }),
       message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string(), row: z.number().optional(), field: z.string().optional(), code: z.string().optional() })),
+      details: z.array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          row: z.number().optional(),
+          field: z.string().optional(),
+          code: z.string().optional(),
+        }),
+      ),
       requestId: z.string().optional(),
     }),
   })
@@ -27,7 +38,10 @@ export const ErrorBody = z
 
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().regex(/^\d{1,16}$/, 'must be a cursor returned by a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a cursor returned by a previous page')
+    .optional(),
 })
 
 export function page<T extends z.ZodTypeAny>(item: T, name: string) {

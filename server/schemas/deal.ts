@@ -1,17 +1,35 @@
 import { z } from '@hono/zod-openapi'
 import { requiredText } from './common.ts'
 
-const isoDate = z.string().trim().refine((s) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be a date: 2026-11-22 or 2026-11-22T10:00:00Z')
+const isoDate = z
+  .string()
+  .trim()
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
+      !Number.isNaN(Date.parse(s)),
+    'must be a date: 2026-11-22 or 2026-11-22T10:00:00Z',
+  )
 
 /** One deal as sent by a CRM: the observation of a test. Validated row by row, so each bad row is named. */
 export const DealRow = z
   .object({
-    externalId: requiredText(200).describe('The deal\'s id in the CRM; sending it again updates the deal'),
+    externalId: requiredText(200).describe("The deal's id in the CRM; sending it again updates the deal"),
     customerKey: requiredText(200).describe('The customer as assigned to the test'),
     closedAt: isoDate.describe('When the deal closed'),
     converted: z.boolean().describe('The primary metric, e.g. extra equipment bought'),
-    revenue: z.number().finite().min(0).max(1e12).nullable().optional().describe('Revenue from the conversion'),
-    attributes: z.record(z.string().max(100), z.unknown()).refine((a) => JSON.stringify(a).length <= 4096, 'at most 4 KB').optional(),
+    revenue: z
+      .number()
+      .finite()
+      .min(0)
+      .max(1e12)
+      .nullable()
+      .optional()
+      .describe('Revenue from the conversion'),
+    attributes: z
+      .record(z.string().max(100), z.unknown())
+      .refine((a) => JSON.stringify(a).length <= 4096, 'at most 4 KB')
+      .optional(),
   })
   .strict()
   .openapi('Deal')
@@ -21,8 +39,12 @@ export const DealBatch = z
   .openapi('DealBatch', { description: 'One deal, or an array of up to 10,000 deals (see the Deal schema)' })
 
 export const IngestQuery = z.object({
-  mode: z.enum(['strict', 'partial']).default('strict')
-    .describe('strict: any bad row refuses the whole batch; partial: good rows are written and bad ones returned'),
+  mode: z
+    .enum(['strict', 'partial'])
+    .default('strict')
+    .describe(
+      'strict: any bad row refuses the whole batch; partial: good rows are written and bad ones returned',
+    ),
 })
 
 export const CsvDealQuery = IngestQuery.extend({
@@ -33,17 +55,32 @@ export const CsvDealQuery = IngestQuery.extend({
   revenue: z.string().max(200).default('revenue').describe('Optional column; decimal comma accepted'),
 })
 
-export const RefusedRow = z.object({
-  row: z.number().describe('1-based position in the batch; for CSV, the line in the file'),
-  field: z.string(),
-  code: z.enum(['invalid_value', 'unknown_field', 'repeated_in_batch', 'customer_not_assigned', 'customer_changed', 'before_test_start', 'in_future']),
-  reason: z.string(),
-}).openapi('RefusedRow')
+export const RefusedRow = z
+  .object({
+    row: z.number().describe('1-based position in the batch; for CSV, the line in the file'),
+    field: z.string(),
+    code: z.enum([
+      'invalid_value',
+      'unknown_field',
+      'repeated_in_batch',
+      'customer_not_assigned',
+      'customer_changed',
+      'before_test_start',
+      'in_future',
+    ]),
+    reason: z.string(),
+  })
+  .openapi('RefusedRow')
 
 export const IngestResult = z
   .object({
-    received: z.number(), inserted: z.number(), updated: z.number(), unchanged: z.number(), late: z.number(),
-    refused: z.array(RefusedRow), testStatus: z.string(),
+    received: z.number(),
+    inserted: z.number(),
+    updated: z.number(),
+    unchanged: z.number(),
+    late: z.number(),
+    refused: z.array(RefusedRow),
+    testStatus: z.string(),
   })
   .openapi('IngestResult')
 
@@ -56,7 +93,13 @@ export const AssignBatch = z
   .strict()
   .openapi('AssignCustomers')
 export const AssignmentOut = z
-  .object({ customerKey: z.string(), group: z.enum(['control', 'treatment']), stratum: z.string().nullable(), assignedAt: z.string(), created: z.boolean() })
+  .object({
+    customerKey: z.string(),
+    group: z.enum(['control', 'treatment']),
+    stratum: z.string().nullable(),
+    assignedAt: z.string(),
+    created: z.boolean(),
+  })
   .openapi('Assignment')
 export const CsvCustomerQuery = z.object({
   customerKey: z.string().max(200).default('customerKey').describe('Column holding the customer key'),

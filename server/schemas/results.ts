@@ -13,77 +13,182 @@ const ArmRate = z.object({ rate: N, interval: Interval, reason: Reason })
 
 export const Verdict = z
   .object({
-    control: ArmRate, treatment: ArmRate, difference: Estimate, relativeLift: Estimate,
+    control: ArmRate,
+    treatment: ArmRate,
+    difference: Estimate,
+    relativeLift: Estimate,
     fisher: z.object({ pValue: N, oddsRatio: N, oddsRatioInterval: Interval, reason: Reason }),
     chiSquare: z.object({ statistic: N, pValue: N, reason: Reason }),
     chiSquareYates: z.object({ statistic: N, pValue: N, reason: Reason }),
     zTest: z.object({ z: N, pValue: N, reason: Reason }),
     bayes: z.object({ probabilityTreatmentBetter: N, expectedLoss: z.object({ treatment: N, control: N }) }),
-    recommended: z.enum(['fisher', 'chiSquare']), pValue: N, significant: z.boolean().nullable(),
+    recommended: z.enum(['fisher', 'chiSquare']),
+    pValue: N,
+    significant: z.boolean().nullable(),
     srm: z.object({ statistic: N, pValue: N, mismatch: z.boolean(), reason: Reason }),
-    revenue: z.object({
-      difference: z.object({ estimate: N, interval: Interval }),
-      welch: z.object({ t: N, df: N, pValue: N }),
-      mannWhitney: z.object({ w: N, pValue: N }).nullable(),
-      reason: Reason,
-    }).nullable(),
+    revenue: z
+      .object({
+        difference: z.object({ estimate: N, interval: Interval }),
+        welch: z.object({ t: N, df: N, pValue: N }),
+        mannWhitney: z.object({ w: N, pValue: N }).nullable(),
+        reason: Reason,
+      })
+      .nullable(),
     power: z.object({ achieved: N, baselineRate: N, reason: Reason }),
     minimumDetectableEffect: z.object({ effect: N, reason: Reason }),
-    sequential: z.object({ lookNumber: z.number(), boundary: z.number(), cumulativeAlpha: z.number(), crossed: z.boolean() }).nullable(),
+    sequential: z
+      .object({
+        lookNumber: z.number(),
+        boundary: z.number(),
+        cumulativeAlpha: z.number(),
+        crossed: z.boolean(),
+      })
+      .nullable(),
     summary: z.object({ en: z.string(), ru: z.string() }),
   })
   .openapi('Verdict')
 
-const ArmPoint = z.object({ deals: z.number(), conversions: z.number(), rate: N, interval: Interval, revenuePerDeal: N })
+const ArmPoint = z.object({
+  deals: z.number(),
+  conversions: z.number(),
+  rate: N,
+  interval: Interval,
+  revenuePerDeal: N,
+})
 
 export const TestResults = z
   .object({
-    test: z.object({ id: z.number(), name: z.string(), status: TestStatus, startedAt: z.string().nullable(), completedAt: z.string().nullable(), completionReason: z.enum(['target_reached', 'max_duration', 'manual']).nullable() }),
+    test: z.object({
+      id: z.number(),
+      name: z.string(),
+      status: TestStatus,
+      startedAt: z.string().nullable(),
+      completedAt: z.string().nullable(),
+      completionReason: z.enum(['target_reached', 'max_duration', 'manual']).nullable(),
+    }),
     plan: TestPlan,
     provisional: z.boolean().describe('Before the target, without interim looks: not yet a result'),
     progress: z.object({
-      targetDeals: z.number(), deals: z.object({ control: z.number(), treatment: z.number(), total: z.number() }), share: z.number(),
-      dealsPerWeek: z.number(), projectedCompletion: z.string().nullable(), plannedEnd: z.string().nullable(), targetReached: z.boolean(),
+      targetDeals: z.number(),
+      deals: z.object({ control: z.number(), treatment: z.number(), total: z.number() }),
+      share: z.number(),
+      dealsPerWeek: z.number(),
+      projectedCompletion: z.string().nullable(),
+      plannedEnd: z.string().nullable(),
+      targetReached: z.boolean(),
     }),
     planning: z.object({
-      baselineRate: N, expectedLift: N,
-      practice: z.array(z.object({ deals: z.number(), power: N, minimumDetectableEffect: N })).describe('What 100 and 150 deals can do for this plan'),
+      baselineRate: N,
+      expectedLift: N,
+      practice: z
+        .array(z.object({ deals: z.number(), power: N, minimumDetectableEffect: N }))
+        .describe('What 100 and 150 deals can do for this plan'),
     }),
     lateDeals: z.number(),
-    decision: z.object({
-      id: z.number(), verdict: z.string(), decidedAt: z.string(),
-      totalsAtDecision: z.object({ control: z.object({ deals: z.number(), conversions: z.number() }), treatment: z.object({ deals: z.number(), conversions: z.number() }) }).nullable(),
-      changedSinceDecision: z.boolean().describe('The deals changed after the decision (a later outcome, a correction)'),
-    }).nullable().describe('For a decided test: the decision and whether the data changed since'),
+    decision: z
+      .object({
+        id: z.number(),
+        verdict: z.string(),
+        decidedAt: z.string(),
+        totalsAtDecision: z
+          .object({
+            control: z.object({ deals: z.number(), conversions: z.number() }),
+            treatment: z.object({ deals: z.number(), conversions: z.number() }),
+          })
+          .nullable(),
+        changedSinceDecision: z
+          .boolean()
+          .describe('The deals changed after the decision (a later outcome, a correction)'),
+      })
+      .nullable()
+      .describe('For a decided test: the decision and whether the data changed since'),
     verdict: Verdict,
     summary: z.string().describe('The verdict in plain words, in the requested language'),
-    series: z.array(z.object({ day: z.string(), control: ArmPoint, treatment: ArmPoint, difference: z.object({ estimate: N, interval: Interval }) })),
-    balance: z.array(z.object({ stratum: z.string().nullable(), control: z.number(), treatment: z.number() })),
-    interimLooks: z.array(z.object({
-      look: z.number(), informationFraction: z.number(), deals: z.number(), boundary: z.number(), alphaSpent: z.number(),
-      reached: z.boolean(), day: z.string().nullable(), z: N, crossed: z.boolean(),
-    })),
+    series: z.array(
+      z.object({
+        day: z.string(),
+        control: ArmPoint,
+        treatment: ArmPoint,
+        difference: z.object({ estimate: N, interval: Interval }),
+      }),
+    ),
+    balance: z.array(
+      z.object({ stratum: z.string().nullable(), control: z.number(), treatment: z.number() }),
+    ),
+    interimLooks: z.array(
+      z.object({
+        look: z.number(),
+        informationFraction: z.number(),
+        deals: z.number(),
+        boundary: z.number(),
+        alphaSpent: z.number(),
+        reached: z.boolean(),
+        day: z.string().nullable(),
+        z: N,
+        crossed: z.boolean(),
+      }),
+    ),
   })
   .openapi('TestResults')
 
 export const Portfolio = z
   .object({
-    tests: z.array(z.object({
-      id: z.number(), name: z.string(), status: TestStatus, hypothesisId: z.number(), change: z.string(), primaryMetric: z.string(),
-      segment: z.object({ id: z.number(), name: z.string() }), barrierId: z.number().nullable(),
-      startedAt: z.string().nullable(), completedAt: z.string().nullable(), completionReason: z.string().nullable(),
-      progress: z.object({ targetDeals: z.number(), deals: z.object({ control: z.number(), treatment: z.number(), total: z.number() }), share: z.number() }),
-      result: z.object({
-        control: ArmRate, treatment: ArmRate, difference: Estimate, relativeLift: Estimate, recommended: z.enum(['fisher', 'chiSquare']),
-        pValue: N, significant: z.boolean().nullable(), probabilityTreatmentBetter: N, srmMismatch: z.boolean(), summary: z.string(),
-      }).nullable(),
-      impact: z.object({
-        yearly: z.number(), interval: Interval, basis: z.object({ yearlyDeals: z.number(), valuePerConversion: z.number() }),
-      }).nullable().describe('Expected yearly value: the rise × the segment\'s yearly deals × the value of a conversion'),
-      decision: z.object({ id: z.number(), verdict: z.string().nullable(), decidedAt: z.string() }).nullable(),
-      adjustedPValue: N.describe('Adjusted over the tests concluded in the period'),
-    })),
-    running: z.array(z.number()), awaitingDecision: z.array(z.number()), decided: z.array(z.number()),
-    adjustment: z.object({ method: z.enum(['holm', 'benjamini-hochberg']), from: z.string(), to: z.string(), tests: z.number() }),
+    tests: z.array(
+      z.object({
+        id: z.number(),
+        name: z.string(),
+        status: TestStatus,
+        hypothesisId: z.number(),
+        change: z.string(),
+        primaryMetric: z.string(),
+        segment: z.object({ id: z.number(), name: z.string() }),
+        barrierId: z.number().nullable(),
+        startedAt: z.string().nullable(),
+        completedAt: z.string().nullable(),
+        completionReason: z.string().nullable(),
+        progress: z.object({
+          targetDeals: z.number(),
+          deals: z.object({ control: z.number(), treatment: z.number(), total: z.number() }),
+          share: z.number(),
+        }),
+        result: z
+          .object({
+            control: ArmRate,
+            treatment: ArmRate,
+            difference: Estimate,
+            relativeLift: Estimate,
+            recommended: z.enum(['fisher', 'chiSquare']),
+            pValue: N,
+            significant: z.boolean().nullable(),
+            probabilityTreatmentBetter: N,
+            srmMismatch: z.boolean(),
+            summary: z.string(),
+          })
+          .nullable(),
+        impact: z
+          .object({
+            yearly: z.number(),
+            interval: Interval,
+            basis: z.object({ yearlyDeals: z.number(), valuePerConversion: z.number() }),
+          })
+          .nullable()
+          .describe(
+            "Expected yearly value: the rise × the segment's yearly deals × the value of a conversion",
+          ),
+        decision: z
+          .object({ id: z.number(), verdict: z.string().nullable(), decidedAt: z.string() })
+          .nullable(),
+        adjustedPValue: N.describe('Adjusted over the tests concluded in the period'),
+      }),
+    ),
+    running: z.array(z.number()),
+    awaitingDecision: z.array(z.number()),
+    decided: z.array(z.number()),
+    adjustment: z.object({
+      method: z.enum(['holm', 'benjamini-hochberg']),
+      from: z.string(),
+      to: z.string(),
+      tests: z.number(),
+    }),
   })
   .openapi('Portfolio')

@@ -15,7 +15,9 @@ export const Settings = z
     name: z.string(),
     locale: z.enum(['en', 'ru']),
     webhookUrl: z.string().nullable().describe('Where test.completed events are POSTed; null for none'),
-    hasWebhookSecret: z.boolean().describe('Whether a signing secret is set; the secret itself is never returned'),
+    hasWebhookSecret: z
+      .boolean()
+      .describe('Whether a signing secret is set; the secret itself is never returned'),
   })
   .openapi('Settings')
 
@@ -23,9 +25,20 @@ export const UpdateSettings = z
   .object({
     name: requiredText(200).optional(),
     locale: z.enum(['en', 'ru']).optional(),
-    webhookUrl: z.string().trim().max(2000).refine(isHttpUrl, 'must be an http or https URL').nullable().optional()
+    webhookUrl: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine(isHttpUrl, 'must be an http or https URL')
+      .nullable()
+      .optional()
       .openapi({ example: 'https://crm.example.com/hooks/cxw' }),
-    webhookSecret: z.string().min(16, 'at least 16 characters').max(200).nullable().optional()
+    webhookSecret: z
+      .string()
+      .min(16, 'at least 16 characters')
+      .max(200)
+      .nullable()
+      .optional()
       .describe('Signs each delivery (HMAC-SHA256); write-only'),
   })
   .strict()
@@ -60,7 +73,11 @@ export const Notification = z
   .openapi('Notification')
 
 export const NotificationQuery = ListQuery.extend({
-  unread: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('Only notices not yet read'),
+  unread: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe('Only notices not yet read'),
 })
 
 export const WebhookDelivery = z
@@ -70,7 +87,10 @@ export const WebhookDelivery = z
     url: z.string(),
     status: z.enum(['pending', 'delivered', 'failed']),
     attempts: z.number(),
-    lastStatus: z.number().nullable().describe('The HTTP status of the last attempt; null when it got no answer'),
+    lastStatus: z
+      .number()
+      .nullable()
+      .describe('The HTTP status of the last attempt; null when it got no answer'),
     lastError: z.string().nullable(),
     nextAttemptAt: Timestamp,
     deliveredAt: Timestamp.nullable(),
@@ -79,12 +99,25 @@ export const WebhookDelivery = z
   .openapi('WebhookDelivery')
 
 export const toNotification = (r: Selectable<NotificationsTable>): z.infer<typeof Notification> => ({
-  id: r.id, kind: r.kind, testId: r.test_id, payload: r.payload as z.infer<typeof TestCompletedPayload>,
-  createdAt: r.created_at.toISOString(), readAt: r.read_at?.toISOString() ?? null,
+  id: r.id,
+  kind: r.kind,
+  testId: r.test_id,
+  payload: r.payload as z.infer<typeof TestCompletedPayload>,
+  createdAt: r.created_at.toISOString(),
+  readAt: r.read_at?.toISOString() ?? null,
 })
 
-export const toWebhookDelivery = (r: Selectable<WebhookDeliveriesTable>): z.infer<typeof WebhookDelivery> => ({
-  id: r.id, event: r.event, url: r.url, status: r.status, attempts: r.attempts, lastStatus: r.last_status,
-  lastError: r.last_error, nextAttemptAt: r.next_attempt_at.toISOString(), deliveredAt: r.delivered_at?.toISOString() ?? null,
+export const toWebhookDelivery = (
+  r: Selectable<WebhookDeliveriesTable>,
+): z.infer<typeof WebhookDelivery> => ({
+  id: r.id,
+  event: r.event,
+  url: r.url,
+  status: r.status,
+  attempts: r.attempts,
+  lastStatus: r.last_status,
+  lastError: r.last_error,
+  nextAttemptAt: r.next_attempt_at.toISOString(),
+  deliveredAt: r.delivered_at?.toISOString() ?? null,
   createdAt: r.created_at.toISOString(),
 })

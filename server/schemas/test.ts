@@ -7,8 +7,15 @@ export const Alternative = z.enum(['two-sided', 'greater'])
 
 const planFields = {
   controlShare: z.number().gt(0).lt(1).default(0.5).describe('Share of customers held out as control'),
-  targetDeals: z.number().int().min(2).max(100_000_000).optional()
-    .describe('Closed deals in both arms together; from the power calculation of the hypothesis when omitted'),
+  targetDeals: z
+    .number()
+    .int()
+    .min(2)
+    .max(100_000_000)
+    .optional()
+    .describe(
+      'Closed deals in both arms together; from the power calculation of the hypothesis when omitted',
+    ),
   alpha: z.number().gt(0).lt(0.5).default(0.05),
   power: z.number().gt(0).lt(1).default(0.8),
   alternative: Alternative.default('two-sided').describe('"greater": only a rise of treatment counts'),
@@ -31,7 +38,9 @@ export const UpdateTest = z
   .object({
     name: requiredText(200).optional(),
     plan: patchOf(planFields).refine(durationsOrdered, durationMessage).optional(),
-    amendmentReason: text(2000).pipe(z.string().min(1)).optional()
+    amendmentReason: text(2000)
+      .pipe(z.string().min(1))
+      .optional()
       .describe('Required to change the plan of a started test: the change is then recorded as an amendment'),
   })
   .strict()
@@ -40,34 +49,67 @@ export const TestQuery = ListQuery.extend({ status: TestStatus.optional(), hypot
 
 export const TestPlan = z
   .object({
-    controlShare: z.number(), targetDeals: z.number(), alpha: z.number(), power: z.number(), alternative: Alternative,
-    minDurationDays: z.number(), maxDurationDays: z.number(), interimLooks: z.number(),
-    assignmentMethod: z.enum(['hash', 'stratified_blocks']), blockSize: z.number(),
+    controlShare: z.number(),
+    targetDeals: z.number(),
+    alpha: z.number(),
+    power: z.number(),
+    alternative: Alternative,
+    minDurationDays: z.number(),
+    maxDurationDays: z.number(),
+    interimLooks: z.number(),
+    assignmentMethod: z.enum(['hash', 'stratified_blocks']),
+    blockSize: z.number(),
   })
   .openapi('TestPlan')
 
 export const Test = z
   .object({
-    id: z.number(), hypothesisId: z.number(), name: z.string(), status: TestStatus, plan: TestPlan,
+    id: z.number(),
+    hypothesisId: z.number(),
+    name: z.string(),
+    status: TestStatus,
+    plan: TestPlan,
     frozenPlan: TestPlan.nullable().describe('The plan as it was when the test started'),
-    startedAt: z.string().nullable(), completedAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
     completionReason: z.enum(['target_reached', 'max_duration', 'manual']).nullable(),
-    createdAt: z.string(), updatedAt: z.string(),
-    links: z.object({ hypothesis: z.number(), barrier: z.number().nullable(), decision: z.number().nullable() }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    links: z.object({
+      hypothesis: z.number(),
+      barrier: z.number().nullable(),
+      decision: z.number().nullable(),
+    }),
   })
   .openapi('Test')
 export type TestLinks = z.infer<typeof Test>['links']
 
 export const planOf = (r: TestRow): TestPlanT => ({
-  controlShare: r.control_share, targetDeals: r.target_deals, alpha: r.alpha, power: r.power, alternative: r.alternative,
-  minDurationDays: r.min_duration_days, maxDurationDays: r.max_duration_days, interimLooks: r.interim_looks,
-  assignmentMethod: r.assignment_method, blockSize: r.block_size,
+  controlShare: r.control_share,
+  targetDeals: r.target_deals,
+  alpha: r.alpha,
+  power: r.power,
+  alternative: r.alternative,
+  minDurationDays: r.min_duration_days,
+  maxDurationDays: r.max_duration_days,
+  interimLooks: r.interim_looks,
+  assignmentMethod: r.assignment_method,
+  blockSize: r.block_size,
 })
 
 export const toTest = (r: TestRow, links: TestLinks): z.infer<typeof Test> => ({
-  id: r.id, hypothesisId: r.hypothesis_id, name: r.name, status: r.status, plan: planOf(r), frozenPlan: r.frozen_plan,
-  startedAt: r.started_at?.toISOString() ?? null, completedAt: r.completed_at?.toISOString() ?? null,
-  completionReason: r.completion_reason, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), links,
+  id: r.id,
+  hypothesisId: r.hypothesis_id,
+  name: r.name,
+  status: r.status,
+  plan: planOf(r),
+  frozenPlan: r.frozen_plan,
+  startedAt: r.started_at?.toISOString() ?? null,
+  completedAt: r.completed_at?.toISOString() ?? null,
+  completionReason: r.completion_reason,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+  links,
 })
 
 export const Verdict = z.enum(['roll_out', 'reject', 'iterate', 'extend'])
@@ -77,22 +119,52 @@ export const CreateDecision = z
     rationale: requiredText(4000),
     rolloutNote: text(4000).default('').describe('What is rolled out, where and by whom'),
     rolloutStartsOn: z.iso.date().nullable().default(null),
-    extendTargetDeals: z.number().int().min(2).max(100_000_000).optional().describe('With "extend": the new target'),
-    extendMaxDurationDays: z.number().int().min(1).max(3650).optional().describe('With "extend": the new maximum duration'),
+    extendTargetDeals: z
+      .number()
+      .int()
+      .min(2)
+      .max(100_000_000)
+      .optional()
+      .describe('With "extend": the new target'),
+    extendMaxDurationDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .describe('With "extend": the new maximum duration'),
   })
   .strict()
-  .refine((d) => d.verdict === 'extend' || (d.extendTargetDeals === undefined && d.extendMaxDurationDays === undefined), {
-    message: 'only an "extend" decision changes the target or the duration', path: ['verdict'],
-  })
+  .refine(
+    (d) =>
+      d.verdict === 'extend' || (d.extendTargetDeals === undefined && d.extendMaxDurationDays === undefined),
+    {
+      message: 'only an "extend" decision changes the target or the duration',
+      path: ['verdict'],
+    },
+  )
   .openapi('CreateDecision')
 export const Decision = z
   .object({
-    id: z.number(), testId: z.number(), verdict: Verdict, rationale: z.string(), rolloutNote: z.string(),
-    rolloutStartsOn: z.string().nullable(), decidedBy: z.number().nullable(), decidedAt: z.string(),
+    id: z.number(),
+    testId: z.number(),
+    verdict: Verdict,
+    rationale: z.string(),
+    rolloutNote: z.string(),
+    rolloutStartsOn: z.string().nullable(),
+    decidedBy: z.number().nullable(),
+    decidedAt: z.string(),
     results: z.unknown().describe('The results the decision was made on'),
   })
   .openapi('Decision')
 export const toDecision = (r: DecisionRow): z.infer<typeof Decision> => ({
-  id: r.id, testId: r.test_id, verdict: r.verdict, rationale: r.rationale, rolloutNote: r.rollout_note,
-  rolloutStartsOn: r.rollout_starts_on, decidedBy: r.decided_by, decidedAt: r.decided_at.toISOString(), results: r.results ?? null,
+  id: r.id,
+  testId: r.test_id,
+  verdict: r.verdict,
+  rationale: r.rationale,
+  rolloutNote: r.rollout_note,
+  rolloutStartsOn: r.rollout_starts_on,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at.toISOString(),
+  results: r.results ?? null,
 })

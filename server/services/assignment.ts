@@ -38,7 +38,10 @@ export function hashGroup(salt: string, customerKey: string, controlShare: numbe
  */
 export function permutedBlock(blockSize: number, controlShare: number): Group[] {
   const controls = Math.min(blockSize - 1, Math.max(1, Math.round(blockSize * controlShare)))
-  const block: Group[] = [...Array<Group>(controls).fill('control'), ...Array<Group>(blockSize - controls).fill('treatment')]
+  const block: Group[] = [
+    ...Array<Group>(controls).fill('control'),
+    ...Array<Group>(blockSize - controls).fill('treatment'),
+  ]
   for (let i = block.length - 1; i > 0; i--) {
     const j = randomInt(i + 1)
     ;[block[i], block[j]] = [block[j]!, block[i]!]
@@ -48,7 +51,8 @@ export function permutedBlock(blockSize: number, controlShare: number): Group[] 
 
 async function runningTest(db: Kysely<DB> | Transaction<DB>, scope: Scope, testId: number) {
   const test = await getOwned(db, 'tests', scope.workspaceId, testId)
-  if (test.status !== 'running') throw wrongState(`Only a running test assigns customers; this one is ${test.status}`)
+  if (test.status !== 'running')
+    throw wrongState(`Only a running test assigns customers; this one is ${test.status}`)
   return test
 }
 
@@ -57,19 +61,44 @@ async function runningTest(db: Kysely<DB> | Transaction<DB>, scope: Scope, testI
  * so concurrent batches never deadlock), and only then is it checked who is already assigned: a
  * customer assigned by a concurrent call meanwhile does not use up a place in the block.
  */
-async function drawFromBlocks(trx: Transaction<DB>, test: TestRow, customers: CustomerInput[]): Promise<Map<string, Group>> {
+async function drawFromBlocks(
+  trx: Transaction<DB>,
+  test: TestRow,
+  customers: CustomerInput[],
+): Promise<Map<string, Group>> {
   const strata = [...new Set(customers.map((c) => c.stratum ?? NO_STRATUM))].sort()
   const states = new Map<string, { block: Group[]; next: number; used: number }>()
   for (const stratum of strata) {
-    await trx.insertInto('assignment_blocks')
-      .values({ test_id: test.id, stratum, block: permutedBlock(test.block_size, test.control_share), next_index: 0, blocks_used: 1 })
-      .onConflict((oc) => oc.columns(['test_id', 'stratum']).doNothing()).execute()
-    const state = await trx.selectFrom('assignment_blocks').selectAll()
-      .where('test_id', '=', test.id).where('stratum', '=', stratum).forUpdate().executeTakeFirstOrThrow()
+    await trx
+      .insertInto('assignment_blocks')
+      .values({
+        test_id: test.id,
+        stratum,
+        block: permutedBlock(test.block_size, test.control_share),
+        next_index: 0,
+        blocks_used: 1,
+      })
+      .onConflict((oc) => oc.columns(['test_id', 'stratum']).doNothing())
+      .execute()
+    const state = await trx
+      .selectFrom('assignment_blocks')
+      .selectAll()
+      .where('test_id', '=', test.id)
+      .where('stratum', '=', stratum)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
     states.set(stratum, { block: state.block, next: state.next_index, used: state.blocks_used })
   }
-  const assigned = await trx.selectFrom('assignments').select('customer_key')
-    .where('test_id', '=', test.id).where('customer_key', 'in', customers.map((c) => c.customerKey)).execute()
+  const assigned = await trx
+    .selectFrom('assignments')
+    .select('customer_key')
+    .where('test_id', '=', test.id)
+    .where(
+      'customer_key',
+      'in',
+      customers.map((c) => c.customerKey),
+    )
+    .execute()
   const known = new Set(assigned.map((r) => r.customer_key))
   const groups = new Map<string, Group>()
   for (const c of customers) {
@@ -83,8 +112,12 @@ async function drawFromBlocks(trx: Transaction<DB>, test: TestRow, customers: Cu
     groups.set(c.customerKey, state.block[state.next++]!)
   }
   for (const [stratum, state] of states) {
-    await trx.updateTable('assignment_blocks').set({ block: state.block, next_index: state.next, blocks_used: state.used })
-      .where('test_id', '=', test.id).where('stratum', '=', stratum).execute()
+    await trx
+      .updateTable('assignment_blocks')
+      .set({ block: state.block, next_index: state.next, blocks_used: state.used })
+      .where('test_id', '=', test.id)
+      .where('stratum', '=', stratum)
+      .execute()
   }
   return groups
 }
@@ -94,10 +127,20 @@ async function drawFromBlocks(trx: Transaction<DB>, test: TestRow, customers: Cu
  * group (and `created: false`); concurrent calls for one customer get one row and one answer,
  * because the insert skips on the unique (test, customer) and everyone reads that one row back.
  */
-export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: number, customers: CustomerInput[]): Promise<Assignment[]> {
+export async function assignCustomers(
+  db: Kysely<DB>,
+  scope: Scope,
+  testId: number,
+  customers: CustomerInput[],
+): Promise<Assignment[]> {
   const seen = new Set<string>()
-  const duplicates = customers.flatMap((c, row) => (seen.has(c.customerKey) ? [{ path: `customers.${row}.customerKey`, message: 'repeated in this request' }] : (seen.add(c.customerKey), [])))
-  if (duplicates.length) throw new ApiError(400, 'invalid_input', 'A customer appears more than once in the list', duplicates)
+  const duplicates = customers.flatMap((c, row) =>
+    seen.has(c.customerKey)
+      ? [{ path: `customers.${row}.customerKey`, message: 'repeated in this request' }]
+      : (seen.add(c.customerKey), []),
+  )
+  if (duplicates.length)
+    throw new ApiError(400, 'invalid_input', 'A customer appears more than once in the list', duplicates)
   const byHash = await assignByHash(db, scope, testId, customers)
   if (byHash) return byHash
   const test = await runningTest(db, scope, testId)
@@ -105,8 +148,12 @@ export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: numb
   // Stratified blocks share the blocks' state, so the draw and the insert share a transaction.
   return db.transaction().execute(async (trx) => {
     const keys = customers.map((c) => c.customerKey)
-    const existing = await trx.selectFrom('assignments').select('customer_key')
-      .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`).execute()
+    const existing = await trx
+      .selectFrom('assignments')
+      .select('customer_key')
+      .where('test_id', '=', testId)
+      .where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`)
+      .execute()
     const known = new Set(existing.map((r) => r.customer_key))
     const candidates = customers.filter((c) => !known.has(c.customerKey))
     const groups = candidates.length ? await drawFromBlocks(trx, test, candidates) : new Map<string, Group>()
@@ -116,22 +163,47 @@ export async function assignCustomers(db: Kysely<DB>, scope: Scope, testId: numb
       const inserted = await sql<{ customer_key: string }>`
         insert into assignments (test_id, customer_key, "group", stratum)
         select ${testId}, k, g, nullif(s, '')
-        from unnest(${pgArray(fresh.map((c) => c.customerKey), 'text[]')}, ${pgArray(fresh.map((c) => groups.get(c.customerKey)!), 'text[]')}, ${pgArray(fresh.map((c) => c.stratum ?? ''), 'text[]')}) as t(k, g, s)
+        from unnest(${pgArray(
+          fresh.map((c) => c.customerKey),
+          'text[]',
+        )}, ${pgArray(
+          fresh.map((c) => groups.get(c.customerKey)!),
+          'text[]',
+        )}, ${pgArray(
+          fresh.map((c) => c.stratum ?? ''),
+          'text[]',
+        )}) as t(k, g, s)
         on conflict (test_id, customer_key) do nothing
         returning customer_key`.execute(trx)
       created = new Set(inserted.rows.map((r) => r.customer_key))
     }
-    const rows = await trx.selectFrom('assignments').select(['customer_key', 'group', 'stratum', 'assigned_at'])
-      .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`).execute()
+    const rows = await trx
+      .selectFrom('assignments')
+      .select(['customer_key', 'group', 'stratum', 'assigned_at'])
+      .where('test_id', '=', testId)
+      .where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`)
+      .execute()
     const byKey = new Map(rows.map((r) => [r.customer_key, r]))
     return customers.map((c) => {
       const r = byKey.get(c.customerKey)!
-      return { customerKey: r.customer_key, group: r.group, stratum: r.stratum, assignedAt: r.assigned_at.toISOString(), created: created.has(c.customerKey) }
+      return {
+        customerKey: r.customer_key,
+        group: r.group,
+        stratum: r.stratum,
+        assignedAt: r.assigned_at.toISOString(),
+        created: created.has(c.customerKey),
+      }
     })
   })
 }
 
-type AssignedRow = { customer_key: string; group: Group; stratum: string | null; assigned_at: Date; created: boolean }
+type AssignedRow = {
+  customer_key: string
+  group: Group
+  stratum: string | null
+  assigned_at: Date
+  created: boolean
+}
 
 /**
  * The hash method needs no shared state, so it needs no transaction, and it is one statement:
@@ -141,17 +213,33 @@ type AssignedRow = { customer_key: string; group: Group; stratum: string | null;
  * concurrent call after this statement's snapshot is read back once more. Returns null when the
  * statement did not apply (not running, or another method).
  */
-async function assignByHash(db: Kysely<DB>, scope: Scope, testId: number, customers: CustomerInput[]): Promise<Assignment[] | null> {
+async function assignByHash(
+  db: Kysely<DB>,
+  scope: Scope,
+  testId: number,
+  customers: CustomerInput[],
+): Promise<Assignment[] | null> {
   // One customer (the common call from a CRM) is passed as plain values, many as arrays: PostgreSQL
   // cannot know an array's length when it plans a prepared statement once for every call, so the
   // array form is planned anew each time, which costs more than running it.
   const [only] = customers
-  const input = customers.length === 1
-    ? sql`values (${only!.customerKey}::text, ${only!.stratum ?? ''}::text)`
-    : sql`select * from unnest(${pgArray(customers.map((c) => c.customerKey), 'text[]')}, ${pgArray(customers.map((c) => c.stratum ?? ''), 'text[]')})`
-  const requested = customers.length === 1
-    ? sql<boolean>`a.customer_key = ${only!.customerKey}`
-    : sql<boolean>`a.customer_key = any(${pgArray(customers.map((c) => c.customerKey), 'text[]')})`
+  const input =
+    customers.length === 1
+      ? sql`values (${only!.customerKey}::text, ${only!.stratum ?? ''}::text)`
+      : sql`select * from unnest(${pgArray(
+          customers.map((c) => c.customerKey),
+          'text[]',
+        )}, ${pgArray(
+          customers.map((c) => c.stratum ?? ''),
+          'text[]',
+        )})`
+  const requested =
+    customers.length === 1
+      ? sql<boolean>`a.customer_key = ${only!.customerKey}`
+      : sql<boolean>`a.customer_key = any(${pgArray(
+          customers.map((c) => c.customerKey),
+          'text[]',
+        )})`
   const { rows } = await sql<AssignedRow>`
     with t as (
       select id, salt, control_share from tests
@@ -176,19 +264,34 @@ async function assignByHash(db: Kysely<DB>, scope: Scope, testId: number, custom
   if (rows.length === 0) {
     // Either the statement did not apply, or every customer was inserted by concurrent calls
     // after its snapshot: only the test's state tells which.
-    const test = await db.selectFrom('tests').select(['status', 'assignment_method']).where('id', '=', testId).where('workspace_id', '=', scope.workspaceId).executeTakeFirst()
+    const test = await db
+      .selectFrom('tests')
+      .select(['status', 'assignment_method'])
+      .where('id', '=', testId)
+      .where('workspace_id', '=', scope.workspaceId)
+      .executeTakeFirst()
     if (test?.status !== 'running' || test.assignment_method !== 'hash') return null
   }
   const byKey = new Map(rows.map((r) => [r.customer_key, r]))
   const missing = customers.filter((c) => !byKey.has(c.customerKey)).map((c) => c.customerKey)
   if (missing.length) {
-    const late = await db.selectFrom('assignments').select(['customer_key', 'group', 'stratum', 'assigned_at'])
-      .where('test_id', '=', testId).where(sql<boolean>`customer_key = any(${pgArray(missing, 'text[]')})`).execute()
+    const late = await db
+      .selectFrom('assignments')
+      .select(['customer_key', 'group', 'stratum', 'assigned_at'])
+      .where('test_id', '=', testId)
+      .where(sql<boolean>`customer_key = any(${pgArray(missing, 'text[]')})`)
+      .execute()
     for (const r of late) byKey.set(r.customer_key, { ...r, created: false })
   }
   return customers.map((c) => {
     const r = byKey.get(c.customerKey)!
-    return { customerKey: r.customer_key, group: r.group, stratum: r.stratum, assignedAt: r.assigned_at.toISOString(), created: r.created }
+    return {
+      customerKey: r.customer_key,
+      group: r.group,
+      stratum: r.stratum,
+      assignedAt: r.assigned_at.toISOString(),
+      created: r.created,
+    }
   })
 }
 
@@ -197,10 +300,21 @@ export async function* listAssignments(db: Kysely<DB>, scope: Scope, testId: num
   await getOwned(db, 'tests', scope.workspaceId, testId)
   let after = 0
   for (;;) {
-    const page = await db.selectFrom('assignments').select(['id', 'customer_key', 'group', 'stratum', 'assigned_at'])
-      .where('test_id', '=', testId).where('id', '>', after).orderBy('id').limit(pageSize).execute()
+    const page = await db
+      .selectFrom('assignments')
+      .select(['id', 'customer_key', 'group', 'stratum', 'assigned_at'])
+      .where('test_id', '=', testId)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute()
     if (page.length === 0) return
-    yield page.map((r) => ({ customerKey: r.customer_key, group: r.group, stratum: r.stratum, assignedAt: r.assigned_at.toISOString() }))
+    yield page.map((r) => ({
+      customerKey: r.customer_key,
+      group: r.group,
+      stratum: r.stratum,
+      assignedAt: r.assigned_at.toISOString(),
+    }))
     after = page.at(-1)!.id
   }
 }
@@ -210,11 +324,13 @@ export async function* listAssignments(db: Kysely<DB>, scope: Scope, testId: num
  * (test_id, stratum, group); stratified tests show whether every stratum is balanced.
  */
 export async function balanceTable(db: Kysely<DB> | Transaction<DB>, testId: number) {
-  const rows = await db.selectFrom('assignments')
+  const rows = await db
+    .selectFrom('assignments')
     .select((eb) => ['stratum', 'group', eb.fn.countAll<number>().as('customers')])
     .where('test_id', '=', testId)
     .groupBy(['stratum', 'group'])
-    .orderBy('stratum').execute()
+    .orderBy('stratum')
+    .execute()
   const strata = new Map<string | null, { stratum: string | null; control: number; treatment: number }>()
   for (const r of rows) {
     const s = strata.get(r.stratum) ?? { stratum: r.stratum, control: 0, treatment: 0 }

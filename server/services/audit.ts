@@ -45,8 +45,19 @@ export async function listAudit(db: Db, workspaceId: number, filter: AuditFilter
   const rows = await db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.actor_user_id')
-    .select(['audit_log.id', 'audit_log.action', 'audit_log.subject_type', 'audit_log.subject_id', 'audit_log.before',
-      'audit_log.after', 'audit_log.reason', 'audit_log.at', 'audit_log.actor_user_id', 'audit_log.actor_api_key_id', 'users.email'])
+    .select([
+      'audit_log.id',
+      'audit_log.action',
+      'audit_log.subject_type',
+      'audit_log.subject_id',
+      'audit_log.before',
+      'audit_log.after',
+      'audit_log.reason',
+      'audit_log.at',
+      'audit_log.actor_user_id',
+      'audit_log.actor_api_key_id',
+      'users.email',
+    ])
     .where('audit_log.workspace_id', '=', workspaceId)
     .$if(filter.subjectType !== undefined, (q) => q.where('audit_log.subject_type', '=', filter.subjectType!))
     .$if(filter.subjectId !== undefined, (q) => q.where('audit_log.subject_id', '=', filter.subjectId!))

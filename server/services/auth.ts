@@ -12,11 +12,22 @@ export interface SignedIn {
 }
 
 /** Checks the password and opens a session. Unknown email and wrong password answer alike. */
-export async function signIn(deps: Deps, rawEmail: string, password: string, address: string): Promise<SignedIn> {
+export async function signIn(
+  deps: Deps,
+  rawEmail: string,
+  password: string,
+  address: string,
+): Promise<SignedIn> {
   const email = rawEmail.trim().toLowerCase()
   const now = deps.clock().getTime()
   const wait = deps.signInLimiter.retryAfter(email, address, now)
-  if (wait > 0) throw new ApiError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, [{ path: 'retryAfter', message: String(wait) }])
+  if (wait > 0)
+    throw new ApiError(
+      429,
+      'too_many_attempts',
+      `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`,
+      [{ path: 'retryAfter', message: String(wait) }],
+    )
   const user = await deps.db
     .selectFrom('users')
     .select(['id', 'email', 'name', 'password_hash'])
@@ -30,7 +41,10 @@ export async function signIn(deps: Deps, rawEmail: string, password: string, add
   deps.signInLimiter.recordSuccess(email)
   const token = newToken('cxs')
   const expiresAt = new Date(deps.clock().getTime() + deps.sessionTtlHours * 3600_000)
-  await deps.db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: user.id, expires_at: expiresAt }).execute()
+  await deps.db
+    .insertInto('sessions')
+    .values({ token_hash: hashToken(token), user_id: user.id, expires_at: expiresAt })
+    .execute()
   return { token, expiresAt, user: { id: user.id, email: user.email, name: user.name } }
 }
 
@@ -40,11 +54,20 @@ export async function signOut(db: Kysely<DB>, tokenHash: string, now: Date): Pro
 
 /** Signs the user out on every device. */
 export async function signOutEverywhere(db: Kysely<DB>, userId: number, now: Date): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute()
 }
 
 export async function describeMe(db: Kysely<DB>, userId: number) {
-  const user = await db.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow()
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'name'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow()
   const workspaces = await db
     .selectFrom('memberships')
     .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')

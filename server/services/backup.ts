@@ -14,7 +14,14 @@ export interface WorkspaceExport {
   format: 'cx-workbench-workspace'
   version: 1
   workspace: Record<string, unknown>
-  members: { email: string; name: string; password_hash: string; role: string; created_at: unknown; user_id: number }[]
+  members: {
+    email: string
+    name: string
+    password_hash: string
+    role: string
+    created_at: unknown
+    user_id: number
+  }[]
   tables: Record<string, Record<string, unknown>[]>
 }
 
@@ -43,39 +50,82 @@ const TABLES: { name: keyof DB & string; by: 'workspace' | 'test'; order: string
 
 /** Columns holding a user's id, per table: remapped to the importing database's accounts. */
 const USER_COLUMNS: Record<string, string[]> = {
-  api_keys: ['created_by'], barriers: ['created_by'], recommendations: ['created_by'], hypotheses: ['created_by', 'owner_id'],
-  tests: ['created_by'], decisions: ['decided_by'], comments: ['author_id'], audit_log: ['actor_user_id'],
+  api_keys: ['created_by'],
+  barriers: ['created_by'],
+  recommendations: ['created_by'],
+  hypotheses: ['created_by', 'owner_id'],
+  tests: ['created_by'],
+  decisions: ['decided_by'],
+  comments: ['author_id'],
+  audit_log: ['actor_user_id'],
 }
 
 // Rows travel through JSON: the values come back as JSON types and are cast by PostgreSQL from
 // text, so no driver has to guess a type (jsonb, arrays, dates, timestamps all round-trip).
-async function rowsOf(db: Kysely<DB> | Transaction<DB>, table: string, by: 'workspace' | 'test', workspaceId: number, order: string) {
-  const where = by === 'workspace' ? sql`t.workspace_id = ${workspaceId}` : sql`t.test_id in (select id from tests where workspace_id = ${workspaceId})`
-  const { rows } = await sql<{ row: Record<string, unknown> }>`select to_jsonb(t) as row from ${sql.table(table)} t where ${where} order by ${sql.raw(order)}`.execute(db)
+async function rowsOf(
+  db: Kysely<DB> | Transaction<DB>,
+  table: string,
+  by: 'workspace' | 'test',
+  workspaceId: number,
+  order: string,
+) {
+  const where =
+    by === 'workspace'
+      ? sql`t.workspace_id = ${workspaceId}`
+      : sql`t.test_id in (select id from tests where workspace_id = ${workspaceId})`
+  const { rows } = await sql<{
+    row: Record<string, unknown>
+  }>`select to_jsonb(t) as row from ${sql.table(table)} t where ${where} order by ${sql.raw(order)}`.execute(
+    db,
+  )
   return rows.map((r) => r.row)
 }
 
 export async function exportWorkspace(db: Kysely<DB>, slug: string): Promise<WorkspaceExport> {
-  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    const { rows: [ws] } = await sql<{ row: Record<string, unknown> & { id: number } }>`select to_jsonb(w) as row from workspaces w where slug = ${slug}`.execute(trx)
-    if (!ws) throw new ApiError(404, 'not_found', `No workspace "${slug}"`)
-    const workspaceId = ws.row.id
-    const members = await trx.selectFrom('memberships').innerJoin('users', 'users.id', 'memberships.user_id')
-      .select(['users.id as user_id', 'users.email', 'users.name', 'users.password_hash', 'memberships.role', 'memberships.created_at'])
-      .where('memberships.workspace_id', '=', workspaceId).orderBy('users.email').execute()
-    const tables: Record<string, Record<string, unknown>[]> = {}
-    for (const t of TABLES) tables[t.name] = await rowsOf(trx, t.name, t.by, workspaceId, t.order)
-    return {
-      format: 'cx-workbench-workspace', version: 1, workspace: ws.row,
-      members: members.map((m) => ({ ...m, created_at: m.created_at.toISOString() })),
-      tables,
-    }
-  })
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const {
+        rows: [ws],
+      } = await sql<{
+        row: Record<string, unknown> & { id: number }
+      }>`select to_jsonb(w) as row from workspaces w where slug = ${slug}`.execute(trx)
+      if (!ws) throw new ApiError(404, 'not_found', `No workspace "${slug}"`)
+      const workspaceId = ws.row.id
+      const members = await trx
+        .selectFrom('memberships')
+        .innerJoin('users', 'users.id', 'memberships.user_id')
+        .select([
+          'users.id as user_id',
+          'users.email',
+          'users.name',
+          'users.password_hash',
+          'memberships.role',
+          'memberships.created_at',
+        ])
+        .where('memberships.workspace_id', '=', workspaceId)
+        .orderBy('users.email')
+        .execute()
+      const tables: Record<string, Record<string, unknown>[]> = {}
+      for (const t of TABLES) tables[t.name] = await rowsOf(trx, t.name, t.by, workspaceId, t.order)
+      return {
+        format: 'cx-workbench-workspace',
+        version: 1,
+        workspace: ws.row,
+        members: members.map((m) => ({ ...m, created_at: m.created_at.toISOString() })),
+        tables,
+      }
+    })
 }
 
 /** Restores an exported workspace; refuses when its slug or any of its rows is already there. */
-export async function importWorkspace(db: Kysely<DB>, data: WorkspaceExport): Promise<{ slug: string; rows: number }> {
-  if (data?.format !== 'cx-workbench-workspace' || data.version !== 1) throw new ApiError(400, 'invalid_input', 'Not a workspace export of this format')
+export async function importWorkspace(
+  db: Kysely<DB>,
+  data: WorkspaceExport,
+): Promise<{ slug: string; rows: number }> {
+  if (data?.format !== 'cx-workbench-workspace' || data.version !== 1)
+    throw new ApiError(400, 'invalid_input', 'Not a workspace export of this format')
   return db.transaction().execute(async (trx) => {
     const slug = String(data.workspace.slug)
     if (await trx.selectFrom('workspaces').select('id').where('slug', '=', slug).executeTakeFirst()) {
@@ -85,39 +135,72 @@ export async function importWorkspace(db: Kysely<DB>, data: WorkspaceExport): Pr
     for (const m of data.members) {
       // An account with the same email is the same person; otherwise the account is restored, with
       // its old id when that id is free.
-      const existing = await trx.selectFrom('users').select('id').where('email', '=', m.email).executeTakeFirst()
+      const existing = await trx
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', m.email)
+        .executeTakeFirst()
       if (existing) {
         userIds.set(m.user_id, existing.id)
         continue
       }
-      const idFree = !(await trx.selectFrom('users').select('id').where('id', '=', m.user_id).executeTakeFirst())
-      const { rows: [created] } = idFree
-        ? await sql<{ id: number }>`insert into users (id, email, name, password_hash) overriding system value values (${m.user_id}, ${m.email}, ${m.name}, ${m.password_hash}) returning id`.execute(trx)
-        : await sql<{ id: number }>`insert into users (email, name, password_hash) values (${m.email}, ${m.name}, ${m.password_hash}) returning id`.execute(trx)
+      const idFree = !(await trx
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', m.user_id)
+        .executeTakeFirst())
+      const {
+        rows: [created],
+      } = idFree
+        ? await sql<{
+            id: number
+          }>`insert into users (id, email, name, password_hash) overriding system value values (${m.user_id}, ${m.email}, ${m.name}, ${m.password_hash}) returning id`.execute(
+            trx,
+          )
+        : await sql<{
+            id: number
+          }>`insert into users (email, name, password_hash) values (${m.email}, ${m.name}, ${m.password_hash}) returning id`.execute(
+            trx,
+          )
       userIds.set(m.user_id, created!.id)
     }
-    await sql`select setval(pg_get_serial_sequence('users', 'id'), greatest((select max(id) from users), 1))`.execute(trx)
+    await sql`select setval(pg_get_serial_sequence('users', 'id'), greatest((select max(id) from users), 1))`.execute(
+      trx,
+    )
     const insert = async (table: string, rows: Record<string, unknown>[]) => {
       if (rows.length === 0) return
       const identity = 'id' in rows[0]! ? sql`overriding system value` : sql``
       for (let i = 0; i < rows.length; i += 5000) {
-        await sql`insert into ${sql.table(table)} ${identity} select * from jsonb_populate_recordset(null::${sql.table(table)}, ${jsonb(rows.slice(i, i + 5000))})`.execute(trx)
+        await sql`insert into ${sql.table(table)} ${identity} select * from jsonb_populate_recordset(null::${sql.table(table)}, ${jsonb(rows.slice(i, i + 5000))})`.execute(
+          trx,
+        )
       }
       if ('id' in rows[0]!) {
-        await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest((select max(id) from ${sql.table(table)}), 1))`.execute(trx)
+        await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest((select max(id) from ${sql.table(table)}), 1))`.execute(
+          trx,
+        )
       }
     }
     await insert('workspaces', [data.workspace])
-    await trx.insertInto('memberships').values(data.members.map((m) => ({
-      workspace_id: Number(data.workspace.id), user_id: userIds.get(m.user_id)!, role: m.role as never, created_at: new Date(String(m.created_at)),
-    }))).execute()
+    await trx
+      .insertInto('memberships')
+      .values(
+        data.members.map((m) => ({
+          workspace_id: Number(data.workspace.id),
+          user_id: userIds.get(m.user_id)!,
+          role: m.role as never,
+          created_at: new Date(String(m.created_at)),
+        })),
+      )
+      .execute()
     let count = 1 + data.members.length
     for (const t of TABLES) {
       const columns = USER_COLUMNS[t.name] ?? []
       const rows = (data.tables[t.name] ?? []).map((row) => {
         const copy = { ...row }
         for (const c of columns) if (copy[c] != null) copy[c] = userIds.get(Number(copy[c])) ?? null
-        if (t.name === 'audit_log' && copy.subject_type === 'member' && copy.subject_id != null) copy.subject_id = userIds.get(Number(copy.subject_id)) ?? copy.subject_id
+        if (t.name === 'audit_log' && copy.subject_type === 'member' && copy.subject_id != null)
+          copy.subject_id = userIds.get(Number(copy.subject_id)) ?? copy.subject_id
         return copy
       })
       await insert(t.name, rows)

@@ -10,7 +10,14 @@ import { completeIfDue } from './lifecycle.ts'
 import { getOwned } from './records.ts'
 
 /** Why a row was refused, as a stable code the interface translates; `reason` says it in English. */
-export type RefusalCode = 'invalid_value' | 'unknown_field' | 'repeated_in_batch' | 'customer_not_assigned' | 'customer_changed' | 'before_test_start' | 'in_future'
+export type RefusalCode =
+  | 'invalid_value'
+  | 'unknown_field'
+  | 'repeated_in_batch'
+  | 'customer_not_assigned'
+  | 'customer_changed'
+  | 'before_test_start'
+  | 'in_future'
 
 export interface RefusedRow {
   row: number
@@ -52,38 +59,84 @@ const CLOCK_SKEW_MS = 5 * 60_000
  * Checks every row on its own: shape and types first, then duplicates within the batch (`firstRow`
  * remembers, across a batch's chunks, the row where each external id was first seen).
  */
-function parseRows(rows: readonly NumberedRow[], firstRow: Map<string, number>): { deals: CleanDeal[]; refused: RefusedRow[] } {
+function parseRows(
+  rows: readonly NumberedRow[],
+  firstRow: Map<string, number>,
+): { deals: CleanDeal[]; refused: RefusedRow[] } {
   const deals: CleanDeal[] = []
   const refused: RefusedRow[] = []
   for (const { row, value } of rows) {
     const parsed = DealRow.safeParse(value)
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0] ?? 'row')
-        refused.push({ row, field, code: issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_value', reason: issue.message })
+        const field =
+          issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0] ?? 'row')
+        refused.push({
+          row,
+          field,
+          code: issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_value',
+          reason: issue.message,
+        })
       }
       continue
     }
     const d = parsed.data
     const first = firstRow.get(d.externalId)
     if (first !== undefined) {
-      refused.push({ row, field: 'externalId', code: 'repeated_in_batch', reason: `repeated in this batch (first at row ${first})` })
+      refused.push({
+        row,
+        field: 'externalId',
+        code: 'repeated_in_batch',
+        reason: `repeated in this batch (first at row ${first})`,
+      })
       continue
     }
     firstRow.set(d.externalId, row)
-    deals.push({ row, externalId: d.externalId, customerKey: d.customerKey, closedAt: new Date(d.closedAt), converted: d.converted, revenue: d.revenue ?? null, attributes: d.attributes ?? {} })
+    deals.push({
+      row,
+      externalId: d.externalId,
+      customerKey: d.customerKey,
+      closedAt: new Date(d.closedAt),
+      converted: d.converted,
+      revenue: d.revenue ?? null,
+      attributes: d.attributes ?? {},
+    })
   }
   return { deals, refused }
 }
 
 const same = (a: Existing, d: CleanDeal) =>
-  a.closed_at.getTime() === d.closedAt.getTime() && a.converted === d.converted && (a.revenue ?? null) === d.revenue &&
+  a.closed_at.getTime() === d.closedAt.getTime() &&
+  a.converted === d.converted &&
+  (a.revenue ?? null) === d.revenue &&
   JSON.stringify(a.attributes) === JSON.stringify(d.attributes)
 
-type Delta = { deals: number; conversions: number; revenueN: number; revenueSum: number; revenueSq: number; late: number; first: number; last: number }
-const emptyDelta = (): Delta => ({ deals: 0, conversions: 0, revenueN: 0, revenueSum: 0, revenueSq: 0, late: 0, first: Infinity, last: -Infinity })
+type Delta = {
+  deals: number
+  conversions: number
+  revenueN: number
+  revenueSum: number
+  revenueSq: number
+  late: number
+  first: number
+  last: number
+}
+const emptyDelta = (): Delta => ({
+  deals: 0,
+  conversions: 0,
+  revenueN: 0,
+  revenueSum: 0,
+  revenueSq: 0,
+  late: 0,
+  first: Infinity,
+  last: -Infinity,
+})
 
-function addTo(delta: Delta, d: { converted: boolean; revenue: number | null; closedAt: Date }, sign: 1 | -1) {
+function addTo(
+  delta: Delta,
+  d: { converted: boolean; revenue: number | null; closedAt: Date },
+  sign: 1 | -1,
+) {
   delta.deals += sign
   delta.conversions += sign * (d.converted ? 1 : 0)
   if (d.revenue !== null) {
@@ -100,7 +153,12 @@ function addTo(delta: Delta, d: { converted: boolean; revenue: number | null; cl
 type DayDelta = { deals: number; conversions: number; revenueN: number; revenueSum: number }
 
 /** Per (group, UTC day) changes for arm_daily_totals. */
-function addToDay(days: Map<string, DayDelta>, group: Group, d: { converted: boolean; revenue: number | null; closedAt: Date }, sign: 1 | -1) {
+function addToDay(
+  days: Map<string, DayDelta>,
+  group: Group,
+  d: { converted: boolean; revenue: number | null; closedAt: Date },
+  sign: 1 | -1,
+) {
   const key = `${group}|${d.closedAt.toISOString().slice(0, 10)}`
   const delta = days.get(key) ?? { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 }
   delta.deals += sign
@@ -116,11 +174,19 @@ function addToDay(days: Map<string, DayDelta>, group: Group, d: { converted: boo
 // created empty first and then updated, because an upsert's proposed row must itself pass the
 // check constraints, which a negative delta would not.
 async function applyDailyTotals(trx: Transaction<DB>, testId: number, days: Map<string, DayDelta>) {
-  const entries = [...days].filter(([, d]) => d.deals !== 0 || d.conversions !== 0 || d.revenueN !== 0 || d.revenueSum !== 0)
+  const entries = [...days].filter(
+    ([, d]) => d.deals !== 0 || d.conversions !== 0 || d.revenueN !== 0 || d.revenueSum !== 0,
+  )
   if (entries.length === 0) return
   const col = <T>(f: (k: string[], d: DayDelta) => T) => entries.map(([k, d]) => f(k.split('|'), d))
-  const groups = pgArray(col((k) => k[0]!), 'text[]')
-  const dates = pgArray(col((k) => k[1]!), 'date[]')
+  const groups = pgArray(
+    col((k) => k[0]!),
+    'text[]',
+  )
+  const dates = pgArray(
+    col((k) => k[1]!),
+    'date[]',
+  )
   await sql`
     insert into arm_daily_totals (test_id, "group", day)
     select ${testId}, g, d from unnest(${groups}, ${dates}) as u(g, d)
@@ -128,14 +194,32 @@ async function applyDailyTotals(trx: Transaction<DB>, testId: number, days: Map<
   await sql`
     update arm_daily_totals as t set
       deals = t.deals + u.n, conversions = t.conversions + u.c, revenue_n = t.revenue_n + u.rn, revenue_sum = t.revenue_sum + u.rs
-    from unnest(${groups}, ${dates}, ${pgArray(col((_, d) => d.deals), 'int[]')}, ${pgArray(col((_, d) => d.conversions), 'int[]')},
-      ${pgArray(col((_, d) => d.revenueN), 'int[]')}, ${pgArray(col((_, d) => d.revenueSum), 'float8[]')}) as u(g, d, n, c, rn, rs)
+    from unnest(${groups}, ${dates}, ${pgArray(
+      col((_, d) => d.deals),
+      'int[]',
+    )}, ${pgArray(
+      col((_, d) => d.conversions),
+      'int[]',
+    )},
+      ${pgArray(
+        col((_, d) => d.revenueN),
+        'int[]',
+      )}, ${pgArray(
+        col((_, d) => d.revenueSum),
+        'float8[]',
+      )}) as u(g, d, n, c, rn, rs)
     where t.test_id = ${testId} and t.day = u.d and t."group" = u.g`.execute(trx)
 }
 
 async function applyTotals(trx: Transaction<DB>, testId: number, deltas: Record<Group, Delta>) {
-  await trx.insertInto('arm_totals').values([{ test_id: testId, group: 'control' }, { test_id: testId, group: 'treatment' }] as never)
-    .onConflict((oc) => oc.columns(['test_id', 'group']).doNothing()).execute()
+  await trx
+    .insertInto('arm_totals')
+    .values([
+      { test_id: testId, group: 'control' },
+      { test_id: testId, group: 'treatment' },
+    ] as never)
+    .onConflict((oc) => oc.columns(['test_id', 'group']).doNothing())
+    .execute()
   for (const group of ['control', 'treatment'] as const) {
     const d = deltas[group]
     const first = Number.isFinite(d.first) ? new Date(d.first) : null
@@ -180,10 +264,18 @@ export const INGEST_CHUNK = 2_000
  * concurrent, overlapping batches. Everything happens in one transaction: a strict batch whose
  * later chunk holds a bad row is rolled back whole.
  */
-export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, rows: RowSource, mode: 'strict' | 'partial', now: Date): Promise<IngestOutcome> {
+export async function ingestDeals(
+  db: Kysely<DB>,
+  scope: Scope,
+  testId: number,
+  rows: RowSource,
+  mode: 'strict' | 'partial',
+  now: Date,
+): Promise<IngestOutcome> {
   return db.transaction().execute(async (trx) => {
     const test = await getOwned(trx, 'tests', scope.workspaceId, testId)
-    if (test.status === 'draft') throw wrongState('The test has not started: deals are accepted from its start')
+    if (test.status === 'draft')
+      throw wrongState('The test has not started: deals are accepted from its start')
     await trx.selectFrom('tests').select('id').where('id', '=', testId).forNoKeyUpdate().execute()
 
     const batch = new BatchWriter(trx, scope, test, mode, now)
@@ -215,16 +307,40 @@ export async function ingestDeals(db: Kysely<DB>, scope: Scope, testId: number, 
     const { refused } = batch
     refused.sort((a, b) => a.row - b.row)
     if (refused.length && mode === 'strict') {
-      throw new ApiError(422, 'rows_refused', `${refused.length} row(s) refused; nothing was written. Fix them, or send with ?mode=partial to write the good rows`,
-        refused.map((r) => ({ path: `rows.${r.row}.${r.field}`, message: r.reason, row: r.row, field: r.field, code: r.code })))
+      throw new ApiError(
+        422,
+        'rows_refused',
+        `${refused.length} row(s) refused; nothing was written. Fix them, or send with ?mode=partial to write the good rows`,
+        refused.map((r) => ({
+          path: `rows.${r.row}.${r.field}`,
+          message: r.reason,
+          row: r.row,
+          field: r.field,
+          code: r.code,
+        })),
+      )
     }
     if (batch.wrote) {
       await applyTotals(trx, testId, batch.deltas)
       await applyDailyTotals(trx, testId, batch.days)
     }
-    const outcome = { received, inserted: batch.inserted, updated: batch.updated, unchanged: batch.good - batch.inserted - batch.updated, late: batch.late, refused }
+    const outcome = {
+      received,
+      inserted: batch.inserted,
+      updated: batch.updated,
+      unchanged: batch.good - batch.inserted - batch.updated,
+      late: batch.late,
+      refused,
+    }
     if (batch.wrote) {
-      await recordAudit(trx, { workspaceId: scope.workspaceId, actor: scope.actor, action: 'deals.ingested', subjectType: 'test', subjectId: testId, after: { ...outcome, refused: refused.length, mode } })
+      await recordAudit(trx, {
+        workspaceId: scope.workspaceId,
+        actor: scope.actor,
+        action: 'deals.ingested',
+        subjectType: 'test',
+        subjectId: testId,
+        after: { ...outcome, refused: refused.length, mode },
+      })
     }
     const status = await completeIfDue(trx, scope, testId, now)
     return { ...outcome, testStatus: status }
@@ -252,7 +368,13 @@ class BatchWriter {
   private readonly startedAt: number
   private readonly arrivesLate: boolean
 
-  constructor(private readonly trx: Transaction<DB>, private readonly scope: Scope, private readonly test: TestRow, private readonly mode: 'strict' | 'partial', private readonly now: Date) {
+  constructor(
+    private readonly trx: Transaction<DB>,
+    private readonly scope: Scope,
+    private readonly test: TestRow,
+    private readonly mode: 'strict' | 'partial',
+    private readonly now: Date,
+  ) {
     this.startedAt = test.started_at!.getTime()
     this.arrivesLate = test.late_after !== null && now >= test.late_after
   }
@@ -266,15 +388,26 @@ class BatchWriter {
     // rows, more in the middle of a big import than the planner's statistics know of. Filtered by
     // `= any(list)` or joined, PostgreSQL was measured to read all the test's rows for every chunk.
     const found = Promise.all([
-      keys.length === 0 ? [] : sql<Lookups[0][number]>`${planOnce}
+      keys.length === 0
+        ? []
+        : sql<Lookups[0][number]>`${planOnce}
         select a.customer_key, a."group" from unnest(${pgArray(keys, 'text[]')}) as k(key)
-        cross join lateral (select customer_key, "group" from assignments where test_id = ${testId} and customer_key = k.key limit 1) as a`.execute(this.trx).then((r) => r.rows),
-      deals.length === 0 ? [] : sql<Existing>`${planOnce}
-        select d.* from unnest(${pgArray(deals.map((d) => d.externalId), 'text[]')}) as k(key)
+        cross join lateral (select customer_key, "group" from assignments where test_id = ${testId} and customer_key = k.key limit 1) as a`
+            .execute(this.trx)
+            .then((r) => r.rows),
+      deals.length === 0
+        ? []
+        : sql<Existing>`${planOnce}
+        select d.* from unnest(${pgArray(
+          deals.map((d) => d.externalId),
+          'text[]',
+        )}) as k(key)
         cross join lateral (
           select external_id, customer_key, "group", closed_at, converted, revenue, attributes, late
           from deals where test_id = ${testId} and external_id = k.key limit 1
-        ) as d`.execute(this.trx).then((r) => r.rows),
+        ) as d`
+            .execute(this.trx)
+            .then((r) => r.rows),
     ]) as Promise<Lookups>
     // Awaited by the caller; marked handled now, as a write before it may fail first.
     found.catch(() => {})
@@ -291,10 +424,29 @@ class BatchWriter {
     for (const d of chunk.deals) {
       const group = groupOf.get(d.customerKey)
       const before = existing.get(d.externalId)
-      if (!group) refused.push({ row: d.row, field: 'customerKey', code: 'customer_not_assigned', reason: 'customer never assigned to this test' })
-      else if (before && before.customer_key !== d.customerKey) refused.push({ row: d.row, field: 'customerKey', code: 'customer_changed', reason: `the deal was recorded for customer ${before.customer_key}` })
-      else if (d.closedAt.getTime() < this.startedAt) refused.push({ row: d.row, field: 'closedAt', code: 'before_test_start', reason: `before the test started (${this.test.started_at!.toISOString().slice(0, 10)})` })
-      else if (d.closedAt.getTime() > this.now.getTime() + CLOCK_SKEW_MS) refused.push({ row: d.row, field: 'closedAt', code: 'in_future', reason: 'in the future' })
+      if (!group)
+        refused.push({
+          row: d.row,
+          field: 'customerKey',
+          code: 'customer_not_assigned',
+          reason: 'customer never assigned to this test',
+        })
+      else if (before && before.customer_key !== d.customerKey)
+        refused.push({
+          row: d.row,
+          field: 'customerKey',
+          code: 'customer_changed',
+          reason: `the deal was recorded for customer ${before.customer_key}`,
+        })
+      else if (d.closedAt.getTime() < this.startedAt)
+        refused.push({
+          row: d.row,
+          field: 'closedAt',
+          code: 'before_test_start',
+          reason: `before the test started (${this.test.started_at!.toISOString().slice(0, 10)})`,
+        })
+      else if (d.closedAt.getTime() > this.now.getTime() + CLOCK_SKEW_MS)
+        refused.push({ row: d.row, field: 'closedAt', code: 'in_future', reason: 'in the future' })
       else good.push({ ...d, group })
     }
     this.good += good.length
@@ -327,7 +479,11 @@ class BatchWriter {
         writes.push({ ...d, late: before.late })
         changes.push({
           externalId: d.externalId,
-          before: { closedAt: before.closed_at.toISOString(), converted: before.converted, revenue: before.revenue },
+          before: {
+            closedAt: before.closed_at.toISOString(),
+            converted: before.converted,
+            revenue: before.revenue,
+          },
           after: { closedAt: d.closedAt.toISOString(), converted: d.converted, revenue: d.revenue },
         })
       }
@@ -339,24 +495,61 @@ class BatchWriter {
     const scope = this.scope
     const statements: Promise<unknown>[] = []
     if (writes.length) {
-      statements.push(sql`${planOnce}
+      statements.push(
+        sql`${planOnce}
         insert into deals (test_id, external_id, customer_key, "group", closed_at, converted, revenue, attributes, late)
         select ${testId}, e, k, g, c, v, r, a::jsonb, l
         from unnest(
-          ${pgArray(writes.map((w) => w.externalId), 'text[]')}, ${pgArray(writes.map((w) => w.customerKey), 'text[]')},
-          ${pgArray(writes.map((w) => w.group), 'text[]')}, ${pgArray(writes.map((w) => w.closedAt.toISOString()), 'timestamptz[]')},
-          ${pgArray(writes.map((w) => w.converted), 'boolean[]')}, ${pgArray(writes.map((w) => w.revenue), 'numeric[]')},
-          ${pgArray(writes.map((w) => JSON.stringify(w.attributes)), 'text[]')}, ${pgArray(writes.map((w) => w.late), 'boolean[]')}
+          ${pgArray(
+            writes.map((w) => w.externalId),
+            'text[]',
+          )}, ${pgArray(
+            writes.map((w) => w.customerKey),
+            'text[]',
+          )},
+          ${pgArray(
+            writes.map((w) => w.group),
+            'text[]',
+          )}, ${pgArray(
+            writes.map((w) => w.closedAt.toISOString()),
+            'timestamptz[]',
+          )},
+          ${pgArray(
+            writes.map((w) => w.converted),
+            'boolean[]',
+          )}, ${pgArray(
+            writes.map((w) => w.revenue),
+            'numeric[]',
+          )},
+          ${pgArray(
+            writes.map((w) => JSON.stringify(w.attributes)),
+            'text[]',
+          )}, ${pgArray(
+            writes.map((w) => w.late),
+            'boolean[]',
+          )}
         ) as t(e, k, g, c, v, r, a, l)
         on conflict (test_id, external_id) do update set
           closed_at = excluded.closed_at, converted = excluded.converted, revenue = excluded.revenue,
-          attributes = excluded.attributes, updated_at = now()`.execute(this.trx))
+          attributes = excluded.attributes, updated_at = now()`.execute(this.trx),
+      )
     }
     if (changes.length) {
-      statements.push(sql`${planOnce}
+      statements.push(
+        sql`${planOnce}
         insert into audit_log (workspace_id, actor_user_id, actor_api_key_id, action, subject_type, subject_id, before, after, reason)
         select ${scope.workspaceId}, ${scope.actor.userId}, ${scope.actor.apiKeyId}, 'deal.updated', 'test', ${testId}, b::jsonb, a::jsonb, 'deal ' || e
-        from unnest(${pgArray(changes.map((c) => c.externalId), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.before)), 'text[]')}, ${pgArray(changes.map((c) => JSON.stringify(c.after)), 'text[]')}) as t(e, b, a)`.execute(this.trx))
+        from unnest(${pgArray(
+          changes.map((c) => c.externalId),
+          'text[]',
+        )}, ${pgArray(
+          changes.map((c) => JSON.stringify(c.before)),
+          'text[]',
+        )}, ${pgArray(
+          changes.map((c) => JSON.stringify(c.after)),
+          'text[]',
+        )}) as t(e, b, a)`.execute(this.trx),
+      )
     }
     this.pending = Promise.all(statements)
     this.pending.catch(() => {})
@@ -378,12 +571,36 @@ export async function* listDeals(db: Kysely<DB>, scope: Scope, testId: number, p
   await getOwned(db, 'tests', scope.workspaceId, testId)
   let after = 0
   for (;;) {
-    const page = await db.selectFrom('deals').select(['id', 'external_id', 'customer_key', 'group', 'closed_at', 'converted', 'revenue', 'attributes', 'late', 'updated_at'])
-      .where('test_id', '=', testId).where('id', '>', after).orderBy('id').limit(pageSize).execute()
+    const page = await db
+      .selectFrom('deals')
+      .select([
+        'id',
+        'external_id',
+        'customer_key',
+        'group',
+        'closed_at',
+        'converted',
+        'revenue',
+        'attributes',
+        'late',
+        'updated_at',
+      ])
+      .where('test_id', '=', testId)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute()
     if (page.length === 0) return
     yield page.map((d) => ({
-      externalId: d.external_id, customerKey: d.customer_key, group: d.group, closedAt: d.closed_at.toISOString(), converted: d.converted,
-      revenue: d.revenue, attributes: d.attributes, late: d.late, updatedAt: d.updated_at.toISOString(),
+      externalId: d.external_id,
+      customerKey: d.customer_key,
+      group: d.group,
+      closedAt: d.closed_at.toISOString(),
+      converted: d.converted,
+      revenue: d.revenue,
+      attributes: d.attributes,
+      late: d.late,
+      updatedAt: d.updated_at.toISOString(),
     }))
     after = page.at(-1)!.id
   }

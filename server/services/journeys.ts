@@ -6,42 +6,95 @@ import type { Scope } from '../context.ts'
 import { ApiError } from '../errors.ts'
 import { toBarrier, toRecommendation } from '../schemas/barrier.ts'
 import {
-  toJourney, toSegment, toStage, toTouchpoint,
-  type CreateJourney, type CreateSegment, type CreateStage, type CreateTouchpoint,
-  type UpdateJourney, type UpdateSegment, type UpdateStage, type UpdateTouchpoint,
+  toJourney,
+  toSegment,
+  toStage,
+  toTouchpoint,
+  type CreateJourney,
+  type CreateSegment,
+  type CreateStage,
+  type CreateTouchpoint,
+  type UpdateJourney,
+  type UpdateSegment,
+  type UpdateStage,
+  type UpdateTouchpoint,
 } from '../schemas/journey.ts'
 import { barrierLinks } from './barriers.ts'
-import { childIds, columns, deleteAudited, getOwned, insertAudited, requireReference, updateAudited } from './records.ts'
+import {
+  childIds,
+  columns,
+  deleteAudited,
+  getOwned,
+  insertAudited,
+  requireReference,
+  updateAudited,
+} from './records.ts'
 
-const segmentColumns = { name: 'name', description: 'description', portrait: 'portrait', yearlyDeals: 'yearly_deals', valuePerConversion: 'value_per_conversion', dealsPerWeek: 'deals_per_week' }
+const segmentColumns = {
+  name: 'name',
+  description: 'description',
+  portrait: 'portrait',
+  yearlyDeals: 'yearly_deals',
+  valuePerConversion: 'value_per_conversion',
+  dealsPerWeek: 'deals_per_week',
+}
 const stageColumns = {
-  name: 'name', position: 'position', customerGoals: 'customer_goals', customerThoughts: 'customer_thoughts',
-  customerActions: 'customer_actions', brandGoals: 'brand_goals', externalExperience: 'external_experience',
+  name: 'name',
+  position: 'position',
+  customerGoals: 'customer_goals',
+  customerThoughts: 'customer_thoughts',
+  customerActions: 'customer_actions',
+  brandGoals: 'brand_goals',
+  externalExperience: 'external_experience',
 }
 
 export async function listSegments(db: Kysely<DB>, scope: Scope, paging: Paging) {
-  const rows = await pageById(db.selectFrom('segments').selectAll().where('workspace_id', '=', scope.workspaceId), 'id', paging).execute()
+  const rows = await pageById(
+    db.selectFrom('segments').selectAll().where('workspace_id', '=', scope.workspaceId),
+    'id',
+    paging,
+  ).execute()
   return toPage(rows.map(toSegment), paging)
 }
 export async function getSegment(db: Kysely<DB>, scope: Scope, id: number) {
   return toSegment(await getOwned(db, 'segments', scope.workspaceId, id))
 }
 export async function createSegment(db: Kysely<DB>, scope: Scope, input: z.infer<typeof CreateSegment>) {
-  return db.transaction().execute(async (trx) =>
-    toSegment(await insertAudited(trx, scope, 'segments', columns(input, segmentColumns) as never)))
+  return db
+    .transaction()
+    .execute(async (trx) =>
+      toSegment(await insertAudited(trx, scope, 'segments', columns(input, segmentColumns) as never)),
+    )
 }
-export async function updateSegment(db: Kysely<DB>, scope: Scope, id: number, input: z.infer<typeof UpdateSegment>) {
-  return db.transaction().execute(async (trx) => toSegment(await updateAudited(trx, scope, 'segments', id, columns(input, segmentColumns))))
+export async function updateSegment(
+  db: Kysely<DB>,
+  scope: Scope,
+  id: number,
+  input: z.infer<typeof UpdateSegment>,
+) {
+  return db
+    .transaction()
+    .execute(async (trx) =>
+      toSegment(await updateAudited(trx, scope, 'segments', id, columns(input, segmentColumns))),
+    )
 }
 export async function deleteSegment(db: Kysely<DB>, scope: Scope, id: number) {
   await db.transaction().execute((trx) => deleteAudited(trx, scope, 'segments', id))
 }
 
-export async function listJourneys(db: Kysely<DB>, scope: Scope, filter: Paging & { segment?: number | undefined }) {
+export async function listJourneys(
+  db: Kysely<DB>,
+  scope: Scope,
+  filter: Paging & { segment?: number | undefined },
+) {
   const rows = await pageById(
-    db.selectFrom('journeys').selectAll().where('workspace_id', '=', scope.workspaceId)
+    db
+      .selectFrom('journeys')
+      .selectAll()
+      .where('workspace_id', '=', scope.workspaceId)
       .$if(filter.segment !== undefined, (q) => q.where('segment_id', '=', filter.segment!)),
-    'id', filter,
+    'id',
+    filter,
   ).execute()
   return toPage(rows.map(toJourney), filter)
 }
@@ -49,17 +102,41 @@ export async function listJourneys(db: Kysely<DB>, scope: Scope, filter: Paging 
 /** The journey map: stages in order, each with its touchpoints, barriers and recommendations. */
 export async function getJourneyMap(db: Kysely<DB>, scope: Scope, id: number) {
   const journey = await getOwned(db, 'journeys', scope.workspaceId, id)
-  const stages = await db.selectFrom('stages').selectAll().where('journey_id', '=', id).orderBy('position').execute()
+  const stages = await db
+    .selectFrom('stages')
+    .selectAll()
+    .where('journey_id', '=', id)
+    .orderBy('position')
+    .execute()
   const stageIds = stages.map((s) => s.id)
   const none = stageIds.length === 0
   const [touchpoints, barriers, recommendations] = await Promise.all([
-    none ? [] : db.selectFrom('touchpoints').selectAll().where('stage_id', 'in', stageIds).orderBy('id').execute(),
-    none ? [] : db.selectFrom('barriers').selectAll().where('stage_id', 'in', stageIds).orderBy('id').execute(),
-    none ? [] : db.selectFrom('recommendations').selectAll().where('stage_id', 'in', stageIds).orderBy('id').execute(),
+    none
+      ? []
+      : db.selectFrom('touchpoints').selectAll().where('stage_id', 'in', stageIds).orderBy('id').execute(),
+    none
+      ? []
+      : db.selectFrom('barriers').selectAll().where('stage_id', 'in', stageIds).orderBy('id').execute(),
+    none
+      ? []
+      : db
+          .selectFrom('recommendations')
+          .selectAll()
+          .where('stage_id', 'in', stageIds)
+          .orderBy('id')
+          .execute(),
   ])
   const [links, hypothesesByRecommendation] = await Promise.all([
-    barrierLinks(db, barriers.map((b) => b.id)),
-    childIds(db, 'hypotheses', 'recommendation_id', recommendations.map((r) => r.id)),
+    barrierLinks(
+      db,
+      barriers.map((b) => b.id),
+    ),
+    childIds(
+      db,
+      'hypotheses',
+      'recommendation_id',
+      recommendations.map((r) => r.id),
+    ),
   ])
   return {
     ...toJourney(journey),
@@ -67,18 +144,43 @@ export async function getJourneyMap(db: Kysely<DB>, scope: Scope, id: number) {
       ...toStage(s),
       touchpoints: touchpoints.filter((t) => t.stage_id === s.id).map(toTouchpoint),
       barriers: barriers.filter((b) => b.stage_id === s.id).map((b) => toBarrier(b, links.get(b.id)!)),
-      recommendations: recommendations.filter((r) => r.stage_id === s.id).map((r) => toRecommendation(r, hypothesesByRecommendation.get(r.id) ?? [])),
+      recommendations: recommendations
+        .filter((r) => r.stage_id === s.id)
+        .map((r) => toRecommendation(r, hypothesesByRecommendation.get(r.id) ?? [])),
     })),
   }
 }
 export async function createJourney(db: Kysely<DB>, scope: Scope, input: z.infer<typeof CreateJourney>) {
   return db.transaction().execute(async (trx) => {
     await requireReference(trx, 'segments', scope.workspaceId, input.segmentId, 'body.segmentId')
-    return toJourney(await insertAudited(trx, scope, 'journeys', { segment_id: input.segmentId, name: input.name, description: input.description }))
+    return toJourney(
+      await insertAudited(trx, scope, 'journeys', {
+        segment_id: input.segmentId,
+        name: input.name,
+        description: input.description,
+      }),
+    )
   })
 }
-export async function updateJourney(db: Kysely<DB>, scope: Scope, id: number, input: z.infer<typeof UpdateJourney>) {
-  return db.transaction().execute(async (trx) => toJourney(await updateAudited(trx, scope, 'journeys', id, columns(input, { name: 'name', description: 'description' }))))
+export async function updateJourney(
+  db: Kysely<DB>,
+  scope: Scope,
+  id: number,
+  input: z.infer<typeof UpdateJourney>,
+) {
+  return db
+    .transaction()
+    .execute(async (trx) =>
+      toJourney(
+        await updateAudited(
+          trx,
+          scope,
+          'journeys',
+          id,
+          columns(input, { name: 'name', description: 'description' }),
+        ),
+      ),
+    )
 }
 export async function deleteJourney(db: Kysely<DB>, scope: Scope, id: number) {
   await db.transaction().execute((trx) => deleteAudited(trx, scope, 'journeys', id))
@@ -87,7 +189,11 @@ export async function deleteJourney(db: Kysely<DB>, scope: Scope, id: number) {
 // Positions are kept dense (0..n-1): inserting or moving a stage shifts its neighbours in the same
 // transaction; the unique (journey_id, position) constraint is deferred to the commit for that.
 async function countStages(trx: Kysely<DB>, journeyId: number) {
-  const { n } = await trx.selectFrom('stages').select((eb) => eb.fn.countAll<number>().as('n')).where('journey_id', '=', journeyId).executeTakeFirstOrThrow()
+  const { n } = await trx
+    .selectFrom('stages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('journey_id', '=', journeyId)
+    .executeTakeFirstOrThrow()
   return Number(n)
 }
 
@@ -97,13 +203,28 @@ export async function createStage(db: Kysely<DB>, scope: Scope, input: z.infer<t
     await sql`set constraints stages_journey_position_key deferred`.execute(trx)
     const count = await countStages(trx, input.journeyId)
     const position = Math.min(input.position ?? count, count)
-    await trx.updateTable('stages').set((eb) => ({ position: eb('position', '+', 1) }))
-      .where('journey_id', '=', input.journeyId).where('position', '>=', position).execute()
+    await trx
+      .updateTable('stages')
+      .set((eb) => ({ position: eb('position', '+', 1) }))
+      .where('journey_id', '=', input.journeyId)
+      .where('position', '>=', position)
+      .execute()
     const { journeyId, position: _p, ...fields } = input
-    return toStage(await insertAudited(trx, scope, 'stages', { journey_id: journeyId, position, ...columns(fields, stageColumns) } as never))
+    return toStage(
+      await insertAudited(trx, scope, 'stages', {
+        journey_id: journeyId,
+        position,
+        ...columns(fields, stageColumns),
+      } as never),
+    )
   })
 }
-export async function updateStage(db: Kysely<DB>, scope: Scope, id: number, input: z.infer<typeof UpdateStage>) {
+export async function updateStage(
+  db: Kysely<DB>,
+  scope: Scope,
+  id: number,
+  input: z.infer<typeof UpdateStage>,
+) {
   return db.transaction().execute(async (trx) => {
     const stage = await getOwned(trx, 'stages', scope.workspaceId, id, true)
     const patch = columns(input, stageColumns)
@@ -111,7 +232,8 @@ export async function updateStage(db: Kysely<DB>, scope: Scope, id: number, inpu
       await sql`set constraints stages_journey_position_key deferred`.execute(trx)
       const to = Math.min(input.position, (await countStages(trx, stage.journey_id)) - 1)
       const from = stage.position
-      await trx.updateTable('stages')
+      await trx
+        .updateTable('stages')
         .set((eb) => ({ position: eb('position', '+', to < from ? 1 : -1) }))
         .where('journey_id', '=', stage.journey_id)
         .where('position', '>=', Math.min(from, to) + (to < from ? 0 : 1))
@@ -125,33 +247,82 @@ export async function updateStage(db: Kysely<DB>, scope: Scope, id: number, inpu
 export async function deleteStage(db: Kysely<DB>, scope: Scope, id: number) {
   await db.transaction().execute(async (trx) => {
     const stage = await getOwned(trx, 'stages', scope.workspaceId, id, true)
-    const used = await trx.selectFrom('barriers').select('id').where('stage_id', '=', id)
-      .union(trx.selectFrom('recommendations').select('id').where('stage_id', '=', id)).limit(1).executeTakeFirst()
-    if (used) throw new ApiError(409, 'in_use', 'The stage has barriers or recommendations; move or remove them first')
+    const used = await trx
+      .selectFrom('barriers')
+      .select('id')
+      .where('stage_id', '=', id)
+      .union(trx.selectFrom('recommendations').select('id').where('stage_id', '=', id))
+      .limit(1)
+      .executeTakeFirst()
+    if (used)
+      throw new ApiError(
+        409,
+        'in_use',
+        'The stage has barriers or recommendations; move or remove them first',
+      )
     await sql`set constraints stages_journey_position_key deferred`.execute(trx)
     await deleteAudited(trx, scope, 'stages', id)
-    await trx.updateTable('stages').set((eb) => ({ position: eb('position', '-', 1) }))
-      .where('journey_id', '=', stage.journey_id).where('position', '>', stage.position).execute()
+    await trx
+      .updateTable('stages')
+      .set((eb) => ({ position: eb('position', '-', 1) }))
+      .where('journey_id', '=', stage.journey_id)
+      .where('position', '>', stage.position)
+      .execute()
   })
 }
 
-export async function listTouchpoints(db: Kysely<DB>, scope: Scope, filter: Paging & { stage?: number | undefined }) {
+export async function listTouchpoints(
+  db: Kysely<DB>,
+  scope: Scope,
+  filter: Paging & { stage?: number | undefined },
+) {
   const rows = await pageById(
-    db.selectFrom('touchpoints').selectAll().where('workspace_id', '=', scope.workspaceId)
+    db
+      .selectFrom('touchpoints')
+      .selectAll()
+      .where('workspace_id', '=', scope.workspaceId)
       .$if(filter.stage !== undefined, (q) => q.where('stage_id', '=', filter.stage!)),
-    'id', filter,
+    'id',
+    filter,
   ).execute()
   return toPage(rows.map(toTouchpoint), filter)
 }
-export async function createTouchpoint(db: Kysely<DB>, scope: Scope, input: z.infer<typeof CreateTouchpoint>) {
+export async function createTouchpoint(
+  db: Kysely<DB>,
+  scope: Scope,
+  input: z.infer<typeof CreateTouchpoint>,
+) {
   return db.transaction().execute(async (trx) => {
     await requireReference(trx, 'stages', scope.workspaceId, input.stageId, 'body.stageId')
-    return toTouchpoint(await insertAudited(trx, scope, 'touchpoints', { stage_id: input.stageId, channel: input.channel, description: input.description }))
+    return toTouchpoint(
+      await insertAudited(trx, scope, 'touchpoints', {
+        stage_id: input.stageId,
+        channel: input.channel,
+        description: input.description,
+      }),
+    )
   })
 }
-export async function updateTouchpoint(db: Kysely<DB>, scope: Scope, id: number, input: z.infer<typeof UpdateTouchpoint>) {
-  return db.transaction().execute(async (trx) =>
-    toTouchpoint(await updateAudited(trx, scope, 'touchpoints', id, columns(input, { channel: 'channel', description: 'description' }), { touch: false })))
+export async function updateTouchpoint(
+  db: Kysely<DB>,
+  scope: Scope,
+  id: number,
+  input: z.infer<typeof UpdateTouchpoint>,
+) {
+  return db
+    .transaction()
+    .execute(async (trx) =>
+      toTouchpoint(
+        await updateAudited(
+          trx,
+          scope,
+          'touchpoints',
+          id,
+          columns(input, { channel: 'channel', description: 'description' }),
+          { touch: false },
+        ),
+      ),
+    )
 }
 export async function deleteTouchpoint(db: Kysely<DB>, scope: Scope, id: number) {
   await db.transaction().execute((trx) => deleteAudited(trx, scope, 'touchpoints', id))

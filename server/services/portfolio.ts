@@ -64,53 +64,117 @@ export function portfolioStatement(workspaceId: number) {
  * the absolute rise × the segment's yearly deals × the value of one conversion (the hypothesis's,
  * else the segment's), with its range from the difference's interval.
  */
-export async function workspacePortfolio(db: Kysely<DB>, scope: Scope, query: { adjust: 'holm' | 'benjamini-hochberg'; from?: string | undefined; to?: string | undefined; lang: 'en' | 'ru' }, now: Date) {
+export async function workspacePortfolio(
+  db: Kysely<DB>,
+  scope: Scope,
+  query: {
+    adjust: 'holm' | 'benjamini-hochberg'
+    from?: string | undefined
+    to?: string | undefined
+    lang: 'en' | 'ru'
+  },
+  now: Date,
+) {
   const { rows } = await portfolioStatement(scope.workspaceId).execute(db)
 
   const from = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(now.getTime() - 365 * DAY_MS)
-  const to = query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + DAY_MS) : new Date(now.getTime() + DAY_MS)
+  const to = query.to
+    ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + DAY_MS)
+    : new Date(now.getTime() + DAY_MS)
   const tests = rows.map((r) => {
     const plan = r.frozen_plan
-    const counts = { control: { deals: Number(r.c_deals), conversions: Number(r.c_conversions) }, treatment: { deals: Number(r.t_deals), conversions: Number(r.t_conversions) } }
+    const counts = {
+      control: { deals: Number(r.c_deals), conversions: Number(r.c_conversions) },
+      treatment: { deals: Number(r.t_deals), conversions: Number(r.t_conversions) },
+    }
     const total = counts.control.deals + counts.treatment.deals
-    const verdict = plan && total > 0
-      ? cachedVerdict({ ...counts, plan: { alpha: plan.alpha, power: plan.power, alternative: plan.alternative, controlShare: plan.controlShare, targetDeals: plan.targetDeals } })
-      : null
+    const verdict =
+      plan && total > 0
+        ? cachedVerdict({
+            ...counts,
+            plan: {
+              alpha: plan.alpha,
+              power: plan.power,
+              alternative: plan.alternative,
+              controlShare: plan.controlShare,
+              targetDeals: plan.targetDeals,
+            },
+          })
+        : null
     const result = verdict && {
-      control: verdict.control, treatment: verdict.treatment, difference: verdict.difference, relativeLift: verdict.relativeLift,
-      recommended: verdict.recommended, pValue: verdict.pValue, significant: verdict.significant,
-      probabilityTreatmentBetter: verdict.bayes.probabilityTreatmentBetter, srmMismatch: verdict.srm.mismatch,
+      control: verdict.control,
+      treatment: verdict.treatment,
+      difference: verdict.difference,
+      relativeLift: verdict.relativeLift,
+      recommended: verdict.recommended,
+      pValue: verdict.pValue,
+      significant: verdict.significant,
+      probabilityTreatmentBetter: verdict.bayes.probabilityTreatmentBetter,
+      srmMismatch: verdict.srm.mismatch,
       summary: verdict.summary[query.lang],
     }
     const diff = result?.difference
-    const impact = diff && diff.estimate !== null && r.yearly_deals !== null && r.value_per_conversion !== null
-      ? {
-          yearly: diff.estimate * r.yearly_deals * r.value_per_conversion,
-          interval: diff.interval ? ([diff.interval[0] * r.yearly_deals * r.value_per_conversion, diff.interval[1] * r.yearly_deals * r.value_per_conversion] as const) : null,
-          basis: { yearlyDeals: r.yearly_deals, valuePerConversion: r.value_per_conversion },
-        }
-      : null
+    const impact =
+      diff && diff.estimate !== null && r.yearly_deals !== null && r.value_per_conversion !== null
+        ? {
+            yearly: diff.estimate * r.yearly_deals * r.value_per_conversion,
+            interval: diff.interval
+              ? ([
+                  diff.interval[0] * r.yearly_deals * r.value_per_conversion,
+                  diff.interval[1] * r.yearly_deals * r.value_per_conversion,
+                ] as const)
+              : null,
+            basis: { yearlyDeals: r.yearly_deals, valuePerConversion: r.value_per_conversion },
+          }
+        : null
     return {
-      id: r.id, name: r.name, status: r.status, hypothesisId: r.hypothesis_id, change: r.change, primaryMetric: r.primary_metric,
-      segment: { id: r.segment_id, name: r.segment_name }, barrierId: r.barrier_id,
-      startedAt: r.started_at?.toISOString() ?? null, completedAt: r.completed_at?.toISOString() ?? null, completionReason: r.completion_reason,
-      progress: { targetDeals: plan?.targetDeals ?? r.target_deals, deals: { ...{ control: counts.control.deals, treatment: counts.treatment.deals }, total }, share: Math.min(1, total / (plan?.targetDeals ?? r.target_deals)) },
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      hypothesisId: r.hypothesis_id,
+      change: r.change,
+      primaryMetric: r.primary_metric,
+      segment: { id: r.segment_id, name: r.segment_name },
+      barrierId: r.barrier_id,
+      startedAt: r.started_at?.toISOString() ?? null,
+      completedAt: r.completed_at?.toISOString() ?? null,
+      completionReason: r.completion_reason,
+      progress: {
+        targetDeals: plan?.targetDeals ?? r.target_deals,
+        deals: { ...{ control: counts.control.deals, treatment: counts.treatment.deals }, total },
+        share: Math.min(1, total / (plan?.targetDeals ?? r.target_deals)),
+      },
       result,
       impact,
-      decision: r.decision_id ? { id: r.decision_id, verdict: r.verdict, decidedAt: r.decided_at!.toISOString() } : null,
+      decision: r.decision_id
+        ? { id: r.decision_id, verdict: r.verdict, decidedAt: r.decided_at!.toISOString() }
+        : null,
       concludedInPeriod: r.completed_at !== null && r.completed_at >= from && r.completed_at < to,
     }
   })
   const concluded = tests.filter((t) => t.concludedInPeriod && t.result?.pValue != null)
-  const adjusted = concluded.length ? stats.adjustPValues(concluded.map((t) => t.result!.pValue!), query.adjust) : []
+  const adjusted = concluded.length
+    ? stats.adjustPValues(
+        concluded.map((t) => t.result!.pValue!),
+        query.adjust,
+      )
+    : []
   return {
     tests: tests.map(({ concludedInPeriod, ...t }) => ({
       ...t,
-      adjustedPValue: concludedInPeriod && t.result?.pValue != null ? adjusted[concluded.findIndex((c) => c.id === t.id)]! : null,
+      adjustedPValue:
+        concludedInPeriod && t.result?.pValue != null
+          ? adjusted[concluded.findIndex((c) => c.id === t.id)]!
+          : null,
     })),
     running: tests.filter((t) => t.status === 'running' || t.status === 'paused').map((t) => t.id),
     awaitingDecision: tests.filter((t) => t.status === 'completed').map((t) => t.id),
     decided: tests.filter((t) => t.status === 'decided').map((t) => t.id),
-    adjustment: { method: query.adjust, from: from.toISOString().slice(0, 10), to: new Date(to.getTime() - DAY_MS).toISOString().slice(0, 10), tests: concluded.length },
+    adjustment: {
+      method: query.adjust,
+      from: from.toISOString().slice(0, 10),
+      to: new Date(to.getTime() - DAY_MS).toISOString().slice(0, 10),
+      tests: concluded.length,
+    },
   }
 }

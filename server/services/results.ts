@@ -20,7 +20,10 @@ interface Totals {
   late: number
 }
 
-async function totalsOf(db: Kysely<DB> | Transaction<DB>, testId: number): Promise<Record<'control' | 'treatment', Totals>> {
+async function totalsOf(
+  db: Kysely<DB> | Transaction<DB>,
+  testId: number,
+): Promise<Record<'control' | 'treatment', Totals>> {
   const rows = await db.selectFrom('arm_totals').selectAll().where('test_id', '=', testId).execute()
   const arm = (group: 'control' | 'treatment'): Totals => {
     const r = rows.find((x) => x.group === group)
@@ -35,13 +38,24 @@ async function totalsOf(db: Kysely<DB> | Transaction<DB>, testId: number): Promi
 }
 
 /** Deals per arm against the target, the pace of the last four weeks, and when the target will be met at that pace. */
-export function progressOf(test: Pick<TestRow, 'status' | 'started_at' | 'completed_at'>, plan: TestPlan, deals: { control: number; treatment: number }, recentDeals: number, now: Date) {
+export function progressOf(
+  test: Pick<TestRow, 'status' | 'started_at' | 'completed_at'>,
+  plan: TestPlan,
+  deals: { control: number; treatment: number },
+  recentDeals: number,
+  now: Date,
+) {
   const total = deals.control + deals.treatment
-  const since = test.started_at ? Math.min(4 * WEEK_MS, Math.max(now.getTime() - test.started_at.getTime(), DAY_MS)) : 0
+  const since = test.started_at
+    ? Math.min(4 * WEEK_MS, Math.max(now.getTime() - test.started_at.getTime(), DAY_MS))
+    : 0
   const dealsPerWeek = since > 0 ? (recentDeals * WEEK_MS) / since : 0
-  const plannedEnd = test.started_at ? new Date(test.started_at.getTime() + plan.maxDurationDays * DAY_MS) : null
+  const plannedEnd = test.started_at
+    ? new Date(test.started_at.getTime() + plan.maxDurationDays * DAY_MS)
+    : null
   let projectedCompletion: string | null
-  if (test.status === 'completed' || test.status === 'decided') projectedCompletion = test.completed_at?.toISOString() ?? null
+  if (test.status === 'completed' || test.status === 'decided')
+    projectedCompletion = test.completed_at?.toISOString() ?? null
   else if (total >= plan.targetDeals) projectedCompletion = now.toISOString()
   else if (dealsPerWeek > 0 && plannedEnd) {
     const projected = new Date(now.getTime() + ((plan.targetDeals - total) / dealsPerWeek) * WEEK_MS)
@@ -60,19 +74,40 @@ export function progressOf(test: Pick<TestRow, 'status' | 'started_at' | 'comple
 
 /** Cumulative conversion per arm by day of closing, with Wilson bands and the Newcombe difference. */
 async function cumulativeSeries(db: Kysely<DB>, testId: number, confidence: number) {
-  const days = await db.selectFrom('arm_daily_totals').select(['day', 'group', 'deals', 'conversions', 'revenue_n', 'revenue_sum'])
-    .where('test_id', '=', testId).orderBy('day').execute()
-  const running = { control: { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 }, treatment: { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 } }
+  const days = await db
+    .selectFrom('arm_daily_totals')
+    .select(['day', 'group', 'deals', 'conversions', 'revenue_n', 'revenue_sum'])
+    .where('test_id', '=', testId)
+    .orderBy('day')
+    .execute()
+  const running = {
+    control: { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 },
+    treatment: { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 },
+  }
   const points: ReturnType<typeof point>[] = []
   const point = (day: string) => {
     const arm = (g: 'control' | 'treatment') => {
       const a = running[g]
       const w = stats.wilsonInterval(a.conversions, a.deals, confidence)
-      return { deals: a.deals, conversions: a.conversions, rate: w.estimate, interval: w.interval, revenuePerDeal: a.revenueN > 0 ? a.revenueSum / a.deals : null }
+      return {
+        deals: a.deals,
+        conversions: a.conversions,
+        rate: w.estimate,
+        interval: w.interval,
+        revenuePerDeal: a.revenueN > 0 ? a.revenueSum / a.deals : null,
+      }
     }
     const counts = { control: running.control, treatment: running.treatment }
-    const diff = running.control.deals > 0 && running.treatment.deals > 0 ? stats.newcombeDifference(counts, confidence) : null
-    return { day, control: arm('control'), treatment: arm('treatment'), difference: { estimate: diff?.estimate ?? null, interval: diff?.interval ?? null } }
+    const diff =
+      running.control.deals > 0 && running.treatment.deals > 0
+        ? stats.newcombeDifference(counts, confidence)
+        : null
+    return {
+      day,
+      control: arm('control'),
+      treatment: arm('treatment'),
+      difference: { estimate: diff?.estimate ?? null, interval: diff?.interval ?? null },
+    }
   }
   for (let i = 0; i < days.length; i++) {
     const d = days[i]!
@@ -95,38 +130,67 @@ function interimLooks(plan: TestPlan, series: Awaited<ReturnType<typeof cumulati
   return fractions.map((fraction, i) => {
     const needed = Math.ceil(fraction * plan.targetDeals)
     const at = series.find((p) => p.control.deals + p.treatment.deals >= needed)
-    const z = at && at.control.deals > 0 && at.treatment.deals > 0
-      ? stats.twoProportionZTest({ control: at.control, treatment: at.treatment }, 'two-sided').z
-      : null
+    const z =
+      at && at.control.deals > 0 && at.treatment.deals > 0
+        ? stats.twoProportionZTest({ control: at.control, treatment: at.treatment }, 'two-sided').z
+        : null
     return {
-      look: i + 1, informationFraction: fraction, deals: needed, boundary: boundaries[i]!, alphaSpent: cumulativeAlpha[i]!,
-      reached: at !== undefined, day: at?.day ?? null, z, crossed: z !== null && Math.abs(z) >= boundaries[i]!,
+      look: i + 1,
+      informationFraction: fraction,
+      deals: needed,
+      boundary: boundaries[i]!,
+      alphaSpent: cumulativeAlpha[i]!,
+      reached: at !== undefined,
+      day: at?.day ?? null,
+      z,
+      crossed: z !== null && Math.abs(z) >= boundaries[i]!,
     }
   })
 }
 
 /** The stats verdict on a test's per-arm totals (late deals excluded) against its frozen plan. */
-function verdictOf(totals: Record<'control' | 'treatment', Totals>, plan: TestPlan, hypothesis: { baseline_rate: number | null; expected_lift: number | null }, looksReached: number) {
+function verdictOf(
+  totals: Record<'control' | 'treatment', Totals>,
+  plan: TestPlan,
+  hypothesis: { baseline_rate: number | null; expected_lift: number | null },
+  looksReached: number,
+) {
   return cachedVerdict({
     control: { deals: totals.control.deals, conversions: totals.control.conversions },
     treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
-    ...(totals.control.revenue.n > 1 && totals.treatment.revenue.n > 1 ? { revenue: { control: totals.control.revenue, treatment: totals.treatment.revenue } } : {}),
+    ...(totals.control.revenue.n > 1 && totals.treatment.revenue.n > 1
+      ? { revenue: { control: totals.control.revenue, treatment: totals.treatment.revenue } }
+      : {}),
     plan: {
-      alpha: plan.alpha, power: plan.power, alternative: plan.alternative, controlShare: plan.controlShare, targetDeals: plan.targetDeals,
+      alpha: plan.alpha,
+      power: plan.power,
+      alternative: plan.alternative,
+      controlShare: plan.controlShare,
+      targetDeals: plan.targetDeals,
       ...(hypothesis.baseline_rate !== null ? { baselineRate: hypothesis.baseline_rate } : {}),
       ...(hypothesis.expected_lift !== null ? { expectedLift: hypothesis.expected_lift } : {}),
-      ...(plan.interimLooks > 0 ? { interimLooks: plan.interimLooks, lookNumber: Math.max(1, looksReached) } : {}),
+      ...(plan.interimLooks > 0
+        ? { interimLooks: plan.interimLooks, lookNumber: Math.max(1, looksReached) }
+        : {}),
     },
   })
 }
 
 /** The results a decision is made on, kept with it: per-arm totals and the verdict, as of now. */
-export async function decisionSnapshot(db: Kysely<DB> | Transaction<DB>, test: TestRow, hypothesis: { baseline_rate: number | null; expected_lift: number | null }) {
+export async function decisionSnapshot(
+  db: Kysely<DB> | Transaction<DB>,
+  test: TestRow,
+  hypothesis: { baseline_rate: number | null; expected_lift: number | null },
+) {
   const totals = await totalsOf(db, test.id)
   const { summary, ...verdict } = verdictOf(totals, test.frozen_plan!, hypothesis, 0)
   return {
-    totals: { control: { deals: totals.control.deals, conversions: totals.control.conversions }, treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions } },
-    verdict, summary,
+    totals: {
+      control: { deals: totals.control.deals, conversions: totals.control.conversions },
+      treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
+    },
+    verdict,
+    summary,
   }
 }
 
@@ -137,11 +201,19 @@ type DecisionSnapshot = Awaited<ReturnType<typeof decisionSnapshot>>
  * the decision against today's. A later outcome or a corrected deal makes `changedSinceDecision`
  * true, and the report says so.
  */
-function decisionCheck(decision: { id: number; verdict: string; decided_at: Date; results: unknown }, totals: Record<'control' | 'treatment', Totals>) {
+function decisionCheck(
+  decision: { id: number; verdict: string; decided_at: Date; results: unknown },
+  totals: Record<'control' | 'treatment', Totals>,
+) {
   const kept = (decision.results as DecisionSnapshot | null)?.totals ?? null
-  const now = { control: { deals: totals.control.deals, conversions: totals.control.conversions }, treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions } }
+  const now = {
+    control: { deals: totals.control.deals, conversions: totals.control.conversions },
+    treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
+  }
   return {
-    id: decision.id, verdict: decision.verdict, decidedAt: decision.decided_at.toISOString(),
+    id: decision.id,
+    verdict: decision.verdict,
+    decidedAt: decision.decided_at.toISOString(),
     totalsAtDecision: kept,
     changedSinceDecision: kept === null || JSON.stringify(kept) !== JSON.stringify(now),
   }
@@ -171,21 +243,33 @@ export function practiceSamples(plan: TestPlan, baselineRate: number | null, exp
  * series for the charts, the balance of strata, and the interim looks. Late deals are left out.
  */
 export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, lang: Lang, now: Date) {
-  const row = await db.selectFrom('tests as t').innerJoin('hypotheses as h', 'h.id', 't.hypothesis_id')
-    .selectAll('t').select(['h.baseline_rate', 'h.expected_lift'])
-    .where('t.id', '=', testId).where('t.workspace_id', '=', scope.workspaceId).executeTakeFirst()
+  const row = await db
+    .selectFrom('tests as t')
+    .innerJoin('hypotheses as h', 'h.id', 't.hypothesis_id')
+    .selectAll('t')
+    .select(['h.baseline_rate', 'h.expected_lift'])
+    .where('t.id', '=', testId)
+    .where('t.workspace_id', '=', scope.workspaceId)
+    .executeTakeFirst()
   if (!row) throw notFound('Test')
   const { baseline_rate, expected_lift, ...first } = row
   let test: TestRow = first
   const hypothesis = { baseline_rate, expected_lift }
-  if (test.status === 'draft' || !test.frozen_plan) throw wrongState('The test has not started: there are no results yet')
+  if (test.status === 'draft' || !test.frozen_plan)
+    throw wrongState('The test has not started: there are no results yet')
   const plan = test.frozen_plan
   const [totals, series, balance, decision] = await Promise.all([
     totalsOf(db, testId),
     cumulativeSeries(db, testId, 1 - plan.alpha),
     plan.assignmentMethod === 'stratified_blocks' ? balanceTable(db, testId) : Promise.resolve([]),
     test.status === 'decided'
-      ? db.selectFrom('decisions').select(['id', 'verdict', 'decided_at', 'results']).where('test_id', '=', testId).orderBy('id', 'desc').limit(1).executeTakeFirst()
+      ? db
+          .selectFrom('decisions')
+          .select(['id', 'verdict', 'decided_at', 'results'])
+          .where('test_id', '=', testId)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst()
       : Promise.resolve(undefined),
   ])
   // The pace: deals closed in the last four weeks, read off the cumulative series.
@@ -198,16 +282,34 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     await checkCompletion(db, scope, test, now)
     test = await getOwned(db, 'tests', scope.workspaceId, testId)
   }
-  const progress = progressOf(test, plan, { control: totals.control.deals, treatment: totals.treatment.deals }, recent, now)
+  const progress = progressOf(
+    test,
+    plan,
+    { control: totals.control.deals, treatment: totals.treatment.deals },
+    recent,
+    now,
+  )
   const looks = interimLooks(plan, series)
   const verdict = verdictOf(totals, plan, hypothesis, looks.filter((l) => l.reached).length)
   return {
-    test: { id: test.id, name: test.name, status: test.status, startedAt: test.started_at?.toISOString() ?? null, completedAt: test.completed_at?.toISOString() ?? null, completionReason: test.completion_reason },
+    test: {
+      id: test.id,
+      name: test.name,
+      status: test.status,
+      startedAt: test.started_at?.toISOString() ?? null,
+      completedAt: test.completed_at?.toISOString() ?? null,
+      completionReason: test.completion_reason,
+    },
     plan,
-    provisional: !progress.targetReached && plan.interimLooks === 0 && test.status !== 'completed' && test.status !== 'decided',
+    provisional:
+      !progress.targetReached &&
+      plan.interimLooks === 0 &&
+      test.status !== 'completed' &&
+      test.status !== 'decided',
     progress,
     planning: {
-      baselineRate: hypothesis.baseline_rate, expectedLift: hypothesis.expected_lift,
+      baselineRate: hypothesis.baseline_rate,
+      expectedLift: hypothesis.expected_lift,
       practice: practiceSamples(plan, hypothesis.baseline_rate, hypothesis.expected_lift),
     },
     lateDeals: totals.control.late + totals.treatment.late,

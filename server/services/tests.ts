@@ -14,9 +14,16 @@ type Db = Kysely<DB> | Transaction<DB>
 type PlanInput = Partial<z.infer<typeof CreateTest>['plan']>
 
 const planColumns = {
-  controlShare: 'control_share', targetDeals: 'target_deals', alpha: 'alpha', power: 'power', alternative: 'alternative',
-  minDurationDays: 'min_duration_days', maxDurationDays: 'max_duration_days', interimLooks: 'interim_looks',
-  assignmentMethod: 'assignment_method', blockSize: 'block_size',
+  controlShare: 'control_share',
+  targetDeals: 'target_deals',
+  alpha: 'alpha',
+  power: 'power',
+  alternative: 'alternative',
+  minDurationDays: 'min_duration_days',
+  maxDurationDays: 'max_duration_days',
+  interimLooks: 'interim_looks',
+  assignmentMethod: 'assignment_method',
+  blockSize: 'block_size',
 } as const
 
 function planToColumns(plan: PlanInput): Record<string, unknown> {
@@ -38,9 +45,15 @@ export function targetFromHypothesis(
   plan: Pick<TestPlan, 'alpha' | 'power' | 'controlShare' | 'alternative'>,
 ): number {
   if (hypothesis.baseline_rate == null || hypothesis.expected_lift == null) {
-    throw pipelineRule('Give plan.targetDeals, or a baseline rate and an expected lift on the hypothesis to compute it', [
-      { path: 'body.plan.targetDeals', message: 'required when the hypothesis has no baseline rate and expected lift' },
-    ])
+    throw pipelineRule(
+      'Give plan.targetDeals, or a baseline rate and an expected lift on the hypothesis to compute it',
+      [
+        {
+          path: 'body.plan.targetDeals',
+          message: 'required when the hypothesis has no baseline rate and expected lift',
+        },
+      ],
+    )
   }
   return stats.sampleSize({
     baselineRate: hypothesis.baseline_rate,
@@ -56,28 +69,61 @@ async function linksOf(db: Db, rows: TestRow[]): Promise<Map<number, TestLinks>>
   const ids = rows.map((r) => r.id)
   const hypothesisIds = [...new Set(rows.map((r) => r.hypothesis_id))]
   const [barriers, decisions] = await Promise.all([
-    hypothesisIds.length === 0 ? [] : db.selectFrom('hypotheses as h').innerJoin('recommendations as r', 'r.id', 'h.recommendation_id')
-      .select(['h.id', 'r.barrier_id']).where('h.id', 'in', hypothesisIds).execute(),
-    ids.length === 0 ? [] : db.selectFrom('decisions').select(['test_id', (eb) => eb.fn.max('id').as('id')]).where('test_id', 'in', ids).groupBy('test_id').execute(),
+    hypothesisIds.length === 0
+      ? []
+      : db
+          .selectFrom('hypotheses as h')
+          .innerJoin('recommendations as r', 'r.id', 'h.recommendation_id')
+          .select(['h.id', 'r.barrier_id'])
+          .where('h.id', 'in', hypothesisIds)
+          .execute(),
+    ids.length === 0
+      ? []
+      : db
+          .selectFrom('decisions')
+          .select(['test_id', (eb) => eb.fn.max('id').as('id')])
+          .where('test_id', 'in', ids)
+          .groupBy('test_id')
+          .execute(),
   ])
   const barrierOf = new Map(barriers.map((b) => [b.id, b.barrier_id]))
   const decisionOf = new Map(decisions.map((d) => [d.test_id, Number(d.id)]))
-  return new Map(rows.map((r) => [r.id, { hypothesis: r.hypothesis_id, barrier: barrierOf.get(r.hypothesis_id) ?? null, decision: decisionOf.get(r.id) ?? null }]))
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        hypothesis: r.hypothesis_id,
+        barrier: barrierOf.get(r.hypothesis_id) ?? null,
+        decision: decisionOf.get(r.id) ?? null,
+      },
+    ]),
+  )
 }
 
 async function present(db: Db, row: TestRow) {
   return toTest(row, (await linksOf(db, [row])).get(row.id)!)
 }
 
-export async function listTests(db: Kysely<DB>, scope: Scope, filter: Paging & { status?: string | undefined; hypothesis?: number | undefined }) {
+export async function listTests(
+  db: Kysely<DB>,
+  scope: Scope,
+  filter: Paging & { status?: string | undefined; hypothesis?: number | undefined },
+) {
   const rows = await pageById(
-    db.selectFrom('tests').selectAll().where('workspace_id', '=', scope.workspaceId)
+    db
+      .selectFrom('tests')
+      .selectAll()
+      .where('workspace_id', '=', scope.workspaceId)
       .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status as never))
       .$if(filter.hypothesis !== undefined, (q) => q.where('hypothesis_id', '=', filter.hypothesis!)),
-    'id', filter,
+    'id',
+    filter,
   ).execute()
   const links = await linksOf(db, rows)
-  return toPage(rows.map((r) => toTest(r, links.get(r.id)!)), filter)
+  return toPage(
+    rows.map((r) => toTest(r, links.get(r.id)!)),
+    filter,
+  )
 }
 
 export async function getTest(db: Kysely<DB>, scope: Scope, id: number) {
@@ -86,15 +132,38 @@ export async function getTest(db: Kysely<DB>, scope: Scope, id: number) {
 
 export async function createTest(db: Kysely<DB>, scope: Scope, input: z.infer<typeof CreateTest>) {
   return db.transaction().execute(async (trx) => {
-    const hypothesis = await requireReference(trx, 'hypotheses', scope.workspaceId, input.hypothesisId, 'body.hypothesisId')
+    const hypothesis = await requireReference(
+      trx,
+      'hypotheses',
+      scope.workspaceId,
+      input.hypothesisId,
+      'body.hypothesisId',
+    )
     if (!['draft', 'ready', 'testing', 'inconclusive'].includes(hypothesis.status)) {
-      throw pipelineRule(`A ${hypothesis.status} hypothesis is settled; write a new one to test again`, [{ path: 'body.hypothesisId', message: `hypothesis is ${hypothesis.status}` }])
+      throw pipelineRule(`A ${hypothesis.status} hypothesis is settled; write a new one to test again`, [
+        { path: 'body.hypothesisId', message: `hypothesis is ${hypothesis.status}` },
+      ])
     }
     const targetDeals = input.plan.targetDeals ?? targetFromHypothesis(hypothesis, input.plan)
-    const row = await trx.insertInto('tests')
-      .values({ workspace_id: scope.workspaceId, hypothesis_id: input.hypothesisId, name: input.name, created_by: scope.actor.userId, ...planToColumns({ ...input.plan, targetDeals }) } as never)
-      .returningAll().executeTakeFirstOrThrow()
-    await recordAudit(trx, { workspaceId: scope.workspaceId, actor: scope.actor, action: 'test.created', subjectType: 'test', subjectId: row.id, after: row })
+    const row = await trx
+      .insertInto('tests')
+      .values({
+        workspace_id: scope.workspaceId,
+        hypothesis_id: input.hypothesisId,
+        name: input.name,
+        created_by: scope.actor.userId,
+        ...planToColumns({ ...input.plan, targetDeals }),
+      } as never)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, {
+      workspaceId: scope.workspaceId,
+      actor: scope.actor,
+      action: 'test.created',
+      subjectType: 'test',
+      subjectId: row.id,
+      after: row,
+    })
     return present(trx, row)
   })
 }
@@ -103,7 +172,12 @@ export async function createTest(db: Kysely<DB>, scope: Scope, input: z.infer<ty
  * Changes a test's name or plan. Once started, the plan is frozen: a change is refused unless it
  * comes with a reason, and is then recorded as an amendment in the audit log and on the test.
  */
-export async function updateTest(db: Kysely<DB>, scope: Scope, id: number, input: z.infer<typeof UpdateTest>) {
+export async function updateTest(
+  db: Kysely<DB>,
+  scope: Scope,
+  id: number,
+  input: z.infer<typeof UpdateTest>,
+) {
   return db.transaction().execute(async (trx) => {
     const current = await getOwned(trx, 'tests', scope.workspaceId, id, true)
     const planChange = input.plan ? planToColumns(input.plan) : {}
@@ -111,47 +185,90 @@ export async function updateTest(db: Kysely<DB>, scope: Scope, id: number, input
     if (changesPlan && current.status === 'decided') throw wrongState('A decided test cannot change its plan')
     if (changesPlan && current.status !== 'draft') {
       if (!input.amendmentReason) {
-        throw new ApiError(409, 'test_plan_frozen', 'The plan was frozen when the test started; send amendmentReason to amend it on the record', [
-          { path: 'body.amendmentReason', message: 'required to amend a started test\'s plan' },
-        ])
+        throw new ApiError(
+          409,
+          'test_plan_frozen',
+          'The plan was frozen when the test started; send amendmentReason to amend it on the record',
+          [{ path: 'body.amendmentReason', message: "required to amend a started test's plan" }],
+        )
       }
-      if (planChange.assignment_method !== undefined || planChange.control_share !== undefined || planChange.block_size !== undefined) {
-        throw new ApiError(409, 'test_plan_frozen', 'The split and the assignment method cannot change once customers are assigned', [
-          { path: 'body.plan', message: 'controlShare, assignmentMethod and blockSize are fixed after the start' },
-        ])
+      if (
+        planChange.assignment_method !== undefined ||
+        planChange.control_share !== undefined ||
+        planChange.block_size !== undefined
+      ) {
+        throw new ApiError(
+          409,
+          'test_plan_frozen',
+          'The split and the assignment method cannot change once customers are assigned',
+          [
+            {
+              path: 'body.plan',
+              message: 'controlShare, assignmentMethod and blockSize are fixed after the start',
+            },
+          ],
+        )
       }
     }
     const merged = { ...planOf(current), ...input.plan }
     if (merged.minDurationDays > merged.maxDurationDays) {
-      throw pipelineRule('maxDurationDays must not be shorter than minDurationDays', [{ path: 'body.plan.maxDurationDays', message: 'shorter than minDurationDays' }])
+      throw pipelineRule('maxDurationDays must not be shorter than minDurationDays', [
+        { path: 'body.plan.maxDurationDays', message: 'shorter than minDurationDays' },
+      ])
     }
     const amending = changesPlan && current.status !== 'draft'
     const patch: Record<string, unknown> = { ...planChange, ...(input.name ? { name: input.name } : {}) }
     if (amending) patch.frozen_plan = jsonb({ ...current.frozen_plan, ...input.plan })
-    const row = await updateAudited(trx, scope, 'tests', id, patch, amending ? { action: 'test.plan_amended', reason: input.amendmentReason ?? null } : {})
+    const row = await updateAudited(
+      trx,
+      scope,
+      'tests',
+      id,
+      patch,
+      amending ? { action: 'test.plan_amended', reason: input.amendmentReason ?? null } : {},
+    )
     return present(trx, row)
   })
 }
 
 type Transition = 'start' | 'pause' | 'resume' | 'complete'
 const allowedFrom: Record<Transition, TestRow['status'][]> = {
-  start: ['draft'], pause: ['running'], resume: ['paused'], complete: ['running', 'paused'],
+  start: ['draft'],
+  pause: ['running'],
+  resume: ['paused'],
+  complete: ['running', 'paused'],
 }
 
 /** Moves a test through its lifecycle; starting freezes the plan and marks the pipeline as under test. */
-export async function transitionTest(db: Kysely<DB>, scope: Scope, id: number, transition: Transition, now: Date) {
+export async function transitionTest(
+  db: Kysely<DB>,
+  scope: Scope,
+  id: number,
+  transition: Transition,
+  now: Date,
+) {
   return db.transaction().execute(async (trx) => {
     const current = await getOwned(trx, 'tests', scope.workspaceId, id, true)
     if (!allowedFrom[transition].includes(current.status)) {
-      throw wrongState(`A ${current.status} test cannot ${transition}; it can from ${allowedFrom[transition].join(' or ')}`)
+      throw wrongState(
+        `A ${current.status} test cannot ${transition}; it can from ${allowedFrom[transition].join(' or ')}`,
+      )
     }
     const patch: Record<string, unknown> =
-      transition === 'start' ? { status: 'running', started_at: now, frozen_plan: jsonb(planOf(current)) }
-      : transition === 'pause' ? { status: 'paused' }
-      : transition === 'resume' ? { status: 'running' }
-      : { status: 'completed', completed_at: now, completion_reason: 'manual' }
+      transition === 'start'
+        ? { status: 'running', started_at: now, frozen_plan: jsonb(planOf(current)) }
+        : transition === 'pause'
+          ? { status: 'paused' }
+          : transition === 'resume'
+            ? { status: 'running' }
+            : { status: 'completed', completed_at: now, completion_reason: 'manual' }
     if (transition === 'start') await markUnderTest(trx, scope, current.hypothesis_id)
-    return present(trx, await updateAudited(trx, scope, 'tests', id, patch, { action: `test.${transition === 'start' ? 'started' : transition === 'complete' ? 'completed' : transition === 'pause' ? 'paused' : 'resumed'}` }))
+    return present(
+      trx,
+      await updateAudited(trx, scope, 'tests', id, patch, {
+        action: `test.${transition === 'start' ? 'started' : transition === 'complete' ? 'completed' : transition === 'pause' ? 'paused' : 'resumed'}`,
+      }),
+    )
   })
 }
 
@@ -159,20 +276,43 @@ export async function transitionTest(db: Kysely<DB>, scope: Scope, id: number, t
 async function markUnderTest(trx: Transaction<DB>, scope: Scope, hypothesisId: number) {
   const hypothesis = await getOwned(trx, 'hypotheses', scope.workspaceId, hypothesisId, true)
   if (hypothesis.status !== 'testing') {
-    await updateAudited(trx, scope, 'hypotheses', hypothesisId, { status: 'testing' }, { action: 'hypothesis.testing' })
+    await updateAudited(
+      trx,
+      scope,
+      'hypotheses',
+      hypothesisId,
+      { status: 'testing' },
+      { action: 'hypothesis.testing' },
+    )
   }
   const rec = await getOwned(trx, 'recommendations', scope.workspaceId, hypothesis.recommendation_id)
   if (rec.barrier_id !== null) {
     const barrier = await getOwned(trx, 'barriers', scope.workspaceId, rec.barrier_id, true)
-    if (barrier.status === 'open') await updateAudited(trx, scope, 'barriers', barrier.id, { status: 'testing' }, { action: 'barrier.testing' })
+    if (barrier.status === 'open')
+      await updateAudited(
+        trx,
+        scope,
+        'barriers',
+        barrier.id,
+        { status: 'testing' },
+        { action: 'barrier.testing' },
+      )
   }
 }
 
 export async function deleteTest(db: Kysely<DB>, scope: Scope, id: number) {
   await db.transaction().execute(async (trx) => {
     const current = await getOwned(trx, 'tests', scope.workspaceId, id, true)
-    if (current.status !== 'draft') throw wrongState('Only a draft test can be deleted; a started test is part of the record')
+    if (current.status !== 'draft')
+      throw wrongState('Only a draft test can be deleted; a started test is part of the record')
     await trx.deleteFrom('tests').where('id', '=', id).execute()
-    await recordAudit(trx, { workspaceId: scope.workspaceId, actor: scope.actor, action: 'test.deleted', subjectType: 'test', subjectId: id, before: current })
+    await recordAudit(trx, {
+      workspaceId: scope.workspaceId,
+      actor: scope.actor,
+      action: 'test.deleted',
+      subjectType: 'test',
+      subjectId: id,
+      before: current,
+    })
   })
 }

@@ -40,7 +40,11 @@ export function verifyWebhookSignature(
 ): boolean {
   const given = /^sha256=([0-9a-f]{64})$/.exec(signatureHeader ?? '')?.[1]
   if (!given || !/^\d{1,12}$/.test(String(timestamp))) return false
-  if (freshness && Math.abs(freshness.now.getTime() / 1000 - Number(timestamp)) > (freshness.toleranceSeconds ?? 300)) return false
+  if (
+    freshness &&
+    Math.abs(freshness.now.getTime() / 1000 - Number(timestamp)) > (freshness.toleranceSeconds ?? 300)
+  )
+    return false
   const expected = Buffer.from(signWebhook(secret, timestamp, rawBody).slice('sha256='.length), 'hex')
   return timingSafeEqual(expected, Buffer.from(given, 'hex'))
 }
@@ -80,12 +84,21 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
    */
   async function claim() {
     const now = clock()
-    return db.updateTable('webhook_deliveries')
+    return db
+      .updateTable('webhook_deliveries')
       .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: new Date(now.getTime() + leaseMs) }))
-      .where('id', 'in', (eb) => eb.selectFrom('webhook_deliveries').select('id')
-        .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at').orderBy('id').limit(batchSize)
-        .forUpdate().skipLocked())
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('webhook_deliveries')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', now)
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(batchSize)
+          .forUpdate()
+          .skipLocked(),
+      )
       .returning(['id', 'workspace_id', 'event', 'url', 'payload', 'attempts'])
       .execute()
   }
@@ -93,7 +106,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
   type Claimed = Awaited<ReturnType<typeof claim>>[number]
 
   function describe(err: unknown): string {
-    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `No answer within ${timeoutMs} ms`
+    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+      return `No answer within ${timeoutMs} ms`
     const cause = (err as { cause?: { code?: string; message?: string } }).cause
     if (cause?.code) return `${cause.code}: ${cause.message ?? ''}`.trim()
     return err instanceof Error ? err.message : String(err)
@@ -115,7 +129,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
 
   async function send(d: Claimed): Promise<Outcome> {
     // The secret is read now, so a rotated secret signs every later attempt.
-    const ws = await db.selectFrom('workspaces').select('webhook_secret').where('id', '=', d.workspace_id).executeTakeFirst()
+    const ws = await db
+      .selectFrom('workspaces')
+      .select('webhook_secret')
+      .where('id', '=', d.workspace_id)
+      .executeTakeFirst()
     if (!ws?.webhook_secret) return { ok: false, status: null, error: 'The workspace has no webhook secret' }
     const { event, ...facts } = d.payload as { event: string }
     const body = JSON.stringify({ event, deliveryId: d.id, ...facts })
@@ -145,20 +163,28 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
   async function record(d: Claimed, outcome: Outcome) {
     const now = clock()
     if (outcome.ok) {
-      await db.updateTable('webhook_deliveries')
+      await db
+        .updateTable('webhook_deliveries')
         .set({ status: 'delivered', delivered_at: now, last_status: outcome.status, last_error: null })
-        .where('id', '=', d.id).execute()
+        .where('id', '=', d.id)
+        .execute()
       return
     }
     const failed = d.attempts >= maxAttempts
     // Only while this attempt is still the latest claim: after an expired lease, the newer
     // claim's outcome is the one that counts.
-    await db.updateTable('webhook_deliveries')
+    await db
+      .updateTable('webhook_deliveries')
       .set({
-        status: failed ? 'failed' : 'pending', last_status: outcome.status, last_error: outcome.error,
+        status: failed ? 'failed' : 'pending',
+        last_status: outcome.status,
+        last_error: outcome.error,
         next_attempt_at: failed ? now : new Date(now.getTime() + retryDelayMs(d.attempts)),
       })
-      .where('id', '=', d.id).where('attempts', '=', d.attempts).where('status', '=', 'pending').execute()
+      .where('id', '=', d.id)
+      .where('attempts', '=', d.attempts)
+      .where('status', '=', 'pending')
+      .execute()
   }
 
   /** Sends one batch of due deliveries and records each outcome; returns how many were attempted. */
@@ -225,9 +251,16 @@ export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>
 
 /** The delivery log, newest first. */
 export async function listWebhookDeliveries(db: Kysely<DB>, scope: Scope, paging: Paging) {
-  const rows = await db.selectFrom('webhook_deliveries').selectAll()
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
     .where('workspace_id', '=', scope.workspaceId)
     .$if(paging.cursor !== undefined, (q) => q.where('id', '<', Number(paging.cursor)))
-    .orderBy('id', 'desc').limit(paging.limit).execute()
-  return { items: rows.map(toWebhookDelivery), nextCursor: rows.length === paging.limit ? String(rows.at(-1)!.id) : null }
+    .orderBy('id', 'desc')
+    .limit(paging.limit)
+    .execute()
+  return {
+    items: rows.map(toWebhookDelivery),
+    nextCursor: rows.length === paging.limit ? String(rows.at(-1)!.id) : null,
+  }
 }

@@ -1,6 +1,6 @@
-import { stirlingError } from './log-gamma.ts';
+import { stirlingError } from './log-gamma.ts'
 
-const LOG_2PI = 1.83787706640934548356065947281;
+const LOG_2PI = 1.83787706640934548356065947281
 
 /**
  * Deviance term x·ln(x/μ) + μ − x, summed as a series when x ≈ μ to avoid cancellation.
@@ -8,19 +8,19 @@ const LOG_2PI = 1.83787706640934548356065947281;
  */
 export function binomialDeviance(x: number, mu: number): number {
   if (Math.abs(x - mu) < 0.1 * (x + mu)) {
-    let v = (x - mu) / (x + mu);
-    let sum = (x - mu) * v;
-    let term = 2 * x * v;
-    v *= v;
+    let v = (x - mu) / (x + mu)
+    let sum = (x - mu) * v
+    let term = 2 * x * v
+    v *= v
     for (let j = 1; j < 1000; j++) {
-      term *= v;
-      const next = sum + term / (2 * j + 1);
-      if (next === sum) return next;
-      sum = next;
+      term *= v
+      const next = sum + term / (2 * j + 1)
+      if (next === sum) return next
+      sum = next
     }
-    return sum;
+    return sum
   }
-  return x * Math.log(x / mu) + mu - x;
+  return x * Math.log(x / mu) + mu - x
 }
 
 /**
@@ -30,19 +30,19 @@ export function binomialDeviance(x: number, mu: number): number {
  * Reference: R `dbinom(x, n, p, log = TRUE)`. Example: `logBinomialDensity(3, 10, 0.5, 0.5)` = ln(120/1024).
  */
 export function logBinomialDensity(x: number, n: number, p: number, q: number): number {
-  if (p === 0) return x === 0 ? 0 : -Infinity;
-  if (q === 0) return x === n ? 0 : -Infinity;
+  if (p === 0) return x === 0 ? 0 : -Infinity
+  if (q === 0) return x === n ? 0 : -Infinity
   if (x === 0) {
-    if (n === 0) return 0;
-    return p < 0.1 ? -binomialDeviance(n, n * q) - n * p : n * Math.log(q);
+    if (n === 0) return 0
+    return p < 0.1 ? -binomialDeviance(n, n * q) - n * p : n * Math.log(q)
   }
-  if (x === n) return q < 0.1 ? -binomialDeviance(n, n * p) - n * q : n * Math.log(p);
-  if (x < 0 || x > n) return -Infinity;
+  if (x === n) return q < 0.1 ? -binomialDeviance(n, n * p) - n * q : n * Math.log(p)
+  if (x < 0 || x > n) return -Infinity
   const core =
     stirlingError(n) -
     stirlingError(x) -
     stirlingError(n - x) -
     binomialDeviance(x, n * p) -
-    binomialDeviance(n - x, n * q);
-  return core - 0.5 * (LOG_2PI + Math.log(x) + Math.log1p(-x / n));
+    binomialDeviance(n - x, n * q)
+  return core - 0.5 * (LOG_2PI + Math.log(x) + Math.log1p(-x / n))
 }

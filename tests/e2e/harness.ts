@@ -28,7 +28,12 @@ const catalogs: Record<Lang, Catalog> = { en, ru }
  * in. Plural messages are not expanded here: tests match those with patterns.
  */
 export function t(lang: Lang, key: string, values: Record<string, string | number> = {}): string {
-  const found = key.split('.').reduce<string | Catalog | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), catalogs[lang])
+  const found = key
+    .split('.')
+    .reduce<string | Catalog | undefined>(
+      (node, part) => (typeof node === 'object' ? node[part] : undefined),
+      catalogs[lang],
+    )
   if (typeof found !== 'string') throw new Error(`no message ${key} in ${lang}`)
   return found.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`))
 }
@@ -56,7 +61,14 @@ export async function startApp() {
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -65,7 +77,11 @@ export async function launchBrowser(): Promise<Browser> {
  * sign-in form, on `path`. Page errors fail the test that owns the context.
  */
 export async function signIn(browser: Browser, baseUrl: string, role: string, lang: Lang, path: string) {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1360, height: 900 }, locale: lang === 'ru' ? 'ru-RU' : 'en-US' })
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1360, height: 900 },
+    locale: lang === 'ru' ? 'ru-RU' : 'en-US',
+  })
   await context.addInitScript((chosen) => localStorage.setItem('cx.locale', chosen), lang)
   const page = await context.newPage()
   const errors: string[] = []

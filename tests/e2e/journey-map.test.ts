@@ -2,7 +2,19 @@
 // page.evaluate and waitForFunction callbacks run in the browser, so they are typed with the DOM.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LANGS, WORKSPACE, apiGet, launchBrowser, screenshot, seen, signIn, startApp, t, toast, type Lang } from './harness.ts'
+import {
+  LANGS,
+  WORKSPACE,
+  apiGet,
+  launchBrowser,
+  screenshot,
+  seen,
+  signIn,
+  startApp,
+  t,
+  toast,
+  type Lang,
+} from './harness.ts'
 
 // The journey map's editing in place: stages reordered and removed, touchpoints, and a barrier's
 // chain down to the decision that addressed it; through the real app in both languages.
@@ -28,16 +40,27 @@ async function openMap(page: Page, lang: Lang) {
 
 /** Stage names in map order, as the server has them. */
 async function stageNames(page: Page, ws: string, journey: number): Promise<string[]> {
-  return (await apiGet(page, `/api/workspaces/${ws}/journeys/${journey}`)).stages.map((stage: any) => stage.name)
+  return (await apiGet(page, `/api/workspaces/${ws}/journeys/${journey}`)).stages.map(
+    (stage: any) => stage.name,
+  )
 }
 
-const ADDRESSED: Record<Lang, string> = { en: 'Long paperwork at signing', ru: 'Долгое оформление документов' }
+const ADDRESSED: Record<Lang, string> = {
+  en: 'Long paperwork at signing',
+  ru: 'Долгое оформление документов',
+}
 
 describe.each(LANGS)('in %s', (lang) => {
   const ws = WORKSPACE[lang]
 
   it('a marketer moves a stage with the keyboard, removes an empty one, is told a used one stays, and adds and edits a touchpoint', async () => {
-    const { context, page, errors } = await signIn(browser, app.baseUrl, 'marketer', lang, `/w/${ws}/journeys`)
+    const { context, page, errors } = await signIn(
+      browser,
+      app.baseUrl,
+      'marketer',
+      lang,
+      `/w/${ws}/journeys`,
+    )
     try {
       const journey = await openMap(page, lang)
       const before = await stageNames(page, ws, journey)
@@ -54,36 +77,58 @@ describe.each(LANGS)('in %s', (lang) => {
       await toast(page, t(lang, 'journey.stageMoved', { stage: name, position: before.length }))
       expect(await stageNames(page, ws, journey)).toEqual([...before.slice(0, -1), name, before.at(-1)])
       // Focus stays on the moved stage's arrow, so it can be pressed again.
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(t(lang, 'journey.moveLeft', { stage: name }))
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+        t(lang, 'journey.moveLeft', { stage: name }),
+      )
       const heads = await page.locator('.stage-head').allTextContents()
       expect(heads[before.length - 1]).toContain(name)
 
       // A touchpoint on it, then changed in place.
       const column = before.length // the new stage's touchpoints cell (0-based among the stages)
-      await page.getByRole('button', { name: new RegExp(t(lang, 'journey.addTouchpoint')) }).nth(column - 1).click()
-      const text = lang === 'en' ? 'The manager sends the valuation by SMS' : 'Менеджер присылает оценку в SMS'
+      await page
+        .getByRole('button', { name: new RegExp(t(lang, 'journey.addTouchpoint')) })
+        .nth(column - 1)
+        .click()
+      const text =
+        lang === 'en' ? 'The manager sends the valuation by SMS' : 'Менеджер присылает оценку в SMS'
       await page.getByPlaceholder(t(lang, 'journey.touchpointDescription')).fill(text)
       await page.getByRole('button', { name: t(lang, 'common.save'), exact: true }).click()
       await seen(page, text)
-      const edit = page.getByRole('button', { name: t(lang, 'journey.editTouchpoint', { channel: t(lang, 'journey.channels.email'), stage: name }) })
+      const edit = page.getByRole('button', {
+        name: t(lang, 'journey.editTouchpoint', { channel: t(lang, 'journey.channels.email'), stage: name }),
+      })
       await edit.click()
       await page.getByLabel(t(lang, 'journey.channel'), { exact: true }).selectOption('sms')
       await page.getByRole('button', { name: t(lang, 'common.save'), exact: true }).click()
-      await page.getByRole('button', { name: t(lang, 'journey.editTouchpoint', { channel: t(lang, 'journey.channels.sms'), stage: name }) }).waitFor()
-      const stage = (await apiGet(page, `/api/workspaces/${ws}/journeys/${journey}`)).stages.find((item: any) => item.name === name)
+      await page
+        .getByRole('button', {
+          name: t(lang, 'journey.editTouchpoint', { channel: t(lang, 'journey.channels.sms'), stage: name }),
+        })
+        .waitFor()
+      const stage = (await apiGet(page, `/api/workspaces/${ws}/journeys/${journey}`)).stages.find(
+        (item: any) => item.name === name,
+      )
       expect(stage.touchpoints).toMatchObject([{ channel: 'sms', description: text }])
       await screenshot(page, `marketer-${lang}-map-edit`)
 
       // A stage with barriers: the server refuses, the map says why and keeps it.
-      const used = (await apiGet(page, `/api/workspaces/${ws}/journeys/${journey}`)).stages.find((item: any) => item.barriers.length > 0).name
+      const used = (await apiGet(page, `/api/workspaces/${ws}/journeys/${journey}`)).stages.find(
+        (item: any) => item.barriers.length > 0,
+      ).name
       await page.getByRole('button', { name: t(lang, 'journey.removeStage', { stage: used }) }).click()
-      await page.getByRole('dialog').getByRole('button', { name: t(lang, 'journey.removeStageConfirm') }).click()
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: t(lang, 'journey.removeStageConfirm') })
+        .click()
       await toast(page, t(lang, 'journey.stageInUse', { stage: used }))
       expect(await stageNames(page, ws, journey)).toContain(used)
 
       // The new stage has only a touchpoint: it goes, and the map is as it was.
       await page.getByRole('button', { name: t(lang, 'journey.removeStage', { stage: name }) }).click()
-      await page.getByRole('dialog').getByRole('button', { name: t(lang, 'journey.removeStageConfirm') }).click()
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: t(lang, 'journey.removeStageConfirm') })
+        .click()
       await toast(page, t(lang, 'journey.stageRemoved', { stage: name }))
       expect(await stageNames(page, ws, journey)).toEqual(before)
       expect(await page.locator('.stage-head', { hasText: name }).count()).toBe(0)
@@ -97,7 +142,9 @@ describe.each(LANGS)('in %s', (lang) => {
     const { context, page, errors } = await signIn(browser, app.baseUrl, 'leader', lang, `/w/${ws}/journeys`)
     try {
       await openMap(page, lang)
-      const barrier = (await apiGet(page, `/api/workspaces/${ws}/barriers?status=addressed`)).items.find((item: any) => item.title === ADDRESSED[lang])
+      const barrier = (await apiGet(page, `/api/workspaces/${ws}/barriers?status=addressed`)).items.find(
+        (item: any) => item.title === ADDRESSED[lang],
+      )
       expect(barrier).toBeDefined()
       const [testId] = barrier.links.tests
       const test = await apiGet(page, `/api/workspaces/${ws}/tests/${testId}`)
@@ -105,7 +152,9 @@ describe.each(LANGS)('in %s', (lang) => {
       expect(decision.verdict).toBe('roll_out')
 
       // The card on the map says by what.
-      const card = page.getByRole('button', { name: t(lang, 'journey.openBarrier', { title: ADDRESSED[lang] }) })
+      const card = page.getByRole('button', {
+        name: t(lang, 'journey.openBarrier', { title: ADDRESSED[lang] }),
+      })
       await card.getByTestId('barrier-rollout').waitFor()
       expect(await card.getByTestId('barrier-rollout').textContent()).toContain(test.name)
 

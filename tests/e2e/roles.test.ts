@@ -4,7 +4,20 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LANGS, SCREENSHOTS, WORKSPACE, apiGet, launchBrowser, screenshot, seen, signIn, startApp, t, toast, type Lang } from './harness.ts'
+import {
+  LANGS,
+  SCREENSHOTS,
+  WORKSPACE,
+  apiGet,
+  launchBrowser,
+  screenshot,
+  seen,
+  signIn,
+  startApp,
+  t,
+  toast,
+  type Lang,
+} from './harness.ts'
 
 // Each role's task, in each language, through the real app: the built web app served by the real
 // server on a fresh database with the demo seeded, driven in headless Chromium.
@@ -27,14 +40,21 @@ describe.each(LANGS)('in %s', (lang) => {
   const ws = WORKSPACE[lang]
 
   it('a marketer adds a stage and a barrier to the map, writes a recommendation and a scored hypothesis', async () => {
-    const { context, page, errors } = await signIn(browser, app.baseUrl, 'marketer', lang, `/w/${ws}/journeys`)
+    const { context, page, errors } = await signIn(
+      browser,
+      app.baseUrl,
+      'marketer',
+      lang,
+      `/w/${ws}/journeys`,
+    )
     try {
       await page.getByText(t(lang, 'journey.open')).first().click()
       await page.waitForURL(/\/journeys\/\d+$/)
       await seen(page, t(lang, 'journey.rows.barriers'))
 
       // A stage at the end of the map.
-      const stageName = lang === 'en' ? `Online reservation ${suffix(lang)}` : `Онлайн-бронирование ${suffix(lang)}`
+      const stageName =
+        lang === 'en' ? `Online reservation ${suffix(lang)}` : `Онлайн-бронирование ${suffix(lang)}`
       await page.getByRole('button', { name: new RegExp(t(lang, 'journey.addStage')) }).click()
       await page.getByPlaceholder(t(lang, 'journey.newStageName')).fill(stageName)
       await page.getByRole('button', { name: t(lang, 'common.add'), exact: true }).click()
@@ -43,7 +63,10 @@ describe.each(LANGS)('in %s', (lang) => {
 
       // A barrier on the new stage (the last column's button).
       const barrierTitle = lang === 'en' ? 'The reservation form asks for the VIN' : 'Форма брони просит VIN'
-      await page.getByRole('button', { name: new RegExp(t(lang, 'journey.addBarrier')) }).last().click()
+      await page
+        .getByRole('button', { name: new RegExp(t(lang, 'journey.addBarrier')) })
+        .last()
+        .click()
       const barrierDialog = page.getByRole('dialog')
       await barrierDialog.getByLabel(t(lang, 'journey.barrierTitle'), { exact: true }).fill(barrierTitle)
       await barrierDialog.getByLabel(t(lang, 'journey.kind')).selectOption('process_friction')
@@ -54,11 +77,19 @@ describe.each(LANGS)('in %s', (lang) => {
       await seen(page, barrierTitle)
 
       // A recommendation that removes it.
-      const recommendation = lang === 'en' ? 'Let the customer reserve with a phone number only' : 'Дать клиенту бронировать только по номеру телефона'
-      await page.getByRole('button', { name: new RegExp(t(lang, 'journey.addRecommendation')) }).last().click()
+      const recommendation =
+        lang === 'en'
+          ? 'Let the customer reserve with a phone number only'
+          : 'Дать клиенту бронировать только по номеру телефона'
+      await page
+        .getByRole('button', { name: new RegExp(t(lang, 'journey.addRecommendation')) })
+        .last()
+        .click()
       const recDialog = page.getByRole('dialog')
       await recDialog.getByLabel(t(lang, 'journey.recommendationText')).fill(recommendation)
-      expect(await recDialog.getByLabel(t(lang, 'journey.removesBarrier')).locator('option:checked').textContent()).toBe(barrierTitle)
+      expect(
+        await recDialog.getByLabel(t(lang, 'journey.removesBarrier')).locator('option:checked').textContent(),
+      ).toBe(barrierTitle)
       await recDialog.getByLabel(t(lang, 'journey.channel')).selectOption('website')
       await recDialog.locator('button[type=submit]').click()
       await toast(page, t(lang, 'journey.recommendationAdded'))
@@ -70,10 +101,21 @@ describe.each(LANGS)('in %s', (lang) => {
       const recommendationItem = page.locator('li.recommendation', { hasText: recommendation })
       await recommendationItem.getByRole('link', { name: new RegExp(t(lang, 'backlog.new')) }).click()
       await page.waitForURL(/\/backlog\/new\?recommendation=\d+/)
-      const change = lang === 'en' ? 'let customers reserve a car online with a phone number only' : 'дадим бронировать машину онлайн только по номеру телефона'
+      const change =
+        lang === 'en'
+          ? 'let customers reserve a car online with a phone number only'
+          : 'дадим бронировать машину онлайн только по номеру телефона'
       await page.locator('#change').fill(change)
-      await page.locator('#expectedOutcome').fill(lang === 'en' ? 'more online reservations will end in a visit' : 'больше онлайн-броней закончится визитом')
-      await page.locator('#primaryMetric').fill(lang === 'en' ? 'Reservation leads to a visit' : 'Бронь заканчивается визитом')
+      await page
+        .locator('#expectedOutcome')
+        .fill(
+          lang === 'en'
+            ? 'more online reservations will end in a visit'
+            : 'больше онлайн-броней закончится визитом',
+        )
+      await page
+        .locator('#primaryMetric')
+        .fill(lang === 'en' ? 'Reservation leads to a visit' : 'Бронь заканчивается визитом')
       await page.locator('#baselineRate').fill('30')
       await page.locator('#expectedLift').fill('6')
       await page.locator('#ice-impact').fill('7')
@@ -100,7 +142,10 @@ describe.each(LANGS)('in %s', (lang) => {
   it('an analyst designs a test with the power calculation, starts it, imports customers and deals, and reads the results', async () => {
     const { context, page, errors } = await signIn(browser, app.baseUrl, 'analyst', lang, `/w/${ws}/tests`)
     try {
-      const hypotheses = await apiGet<{ items: any[] }>(page, `/api/workspaces/${ws}/hypotheses?status=ready&limit=100`)
+      const hypotheses = await apiGet<{ items: any[] }>(
+        page,
+        `/api/workspaces/${ws}/hypotheses?status=ready&limit=100`,
+      )
       const hypothesis = hypotheses.items[0]
       expect(hypothesis).toBeDefined()
 
@@ -113,9 +158,18 @@ describe.each(LANGS)('in %s', (lang) => {
       await page.locator('#controlShare').fill('50')
 
       // The live calculation answers what the calculator API answers for the same inputs.
-      const expected = await (await page.request.post('/api/calculators/sample-size', {
-        data: { baselineRate: 0.15, minimumDetectableEffect: 0.1, alpha: 0.05, power: 0.8, treatmentShare: 0.5, alternative: 'two-sided' },
-      })).json()
+      const expected = await (
+        await page.request.post('/api/calculators/sample-size', {
+          data: {
+            baselineRate: 0.15,
+            minimumDetectableEffect: 0.1,
+            alpha: 0.05,
+            power: 0.8,
+            treatmentShare: 0.5,
+            alternative: 'two-sided',
+          },
+        })
+      ).json()
       const needed = page.locator('.needed .big')
       await page.waitForFunction(
         ([text]) => document.querySelector('.needed .big')?.textContent?.replace(/\D/g, '') === text,
@@ -147,38 +201,82 @@ describe.each(LANGS)('in %s', (lang) => {
       await seen(page, t(lang, 'tests.status.running'))
       const test = await apiGet(page, `/api/workspaces/${ws}/tests/${testId}`)
       expect(test.status).toBe('running')
-      expect(test.frozenPlan).toMatchObject({ assignmentMethod: 'stratified_blocks', blockSize: 4, interimLooks: 2, targetDeals: expected.total })
+      expect(test.frozenPlan).toMatchObject({
+        assignmentMethod: 'stratified_blocks',
+        blockSize: 4,
+        interimLooks: 2,
+        targetDeals: expected.total,
+      })
 
       // Customers: a spreadsheet export with its own column names, mapped on screen.
-      const keys = Array.from({ length: 40 }, (_, i) => `CRM-${lang.toUpperCase()}-${String(i + 1).padStart(4, '0')}`)
+      const keys = Array.from(
+        { length: 40 },
+        (_, i) => `CRM-${lang.toUpperCase()}-${String(i + 1).padStart(4, '0')}`,
+      )
       const dealers = lang === 'en' ? ['North', 'South'] : ['Север', 'Юг']
       const customers = [`Client ID;Dealer`, ...keys.map((key, i) => `${key};${dealers[i % 2]}`)].join('\r\n')
-      await page.locator('#import-customers').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(customers) })
+      await page
+        .locator('#import-customers')
+        .setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(customers) })
       expect(await page.locator('#import-customers-customerKey').inputValue()).toBe('Client ID')
       expect(await page.locator('#import-customers-stratum').inputValue()).toBe('Dealer')
       await seen(page, keys[0]!)
-      await page.getByRole('button', { name: new RegExp(lang === 'en' ? 'Assign 40 customers' : 'Распределить 40 клиентов') }).click()
+      await page
+        .getByRole('button', {
+          name: new RegExp(lang === 'en' ? 'Assign 40 customers' : 'Распределить 40 клиентов'),
+        })
+        .click()
       await seen(page, lang === 'en' ? '40 customers assigned.' : 'Распределены 40 клиентов.')
 
       // The assignment file is there to download, one line per customer.
-      const href = await page.getByRole('link', { name: new RegExp(t(lang, 'testPage.downloadAssignments')) }).getAttribute('href')
+      const href = await page
+        .getByRole('link', { name: new RegExp(t(lang, 'testPage.downloadAssignments')) })
+        .getAttribute('href')
       const file = await (await page.request.get(href!)).text()
-      const lines = file.replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+      const lines = file
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r?\n/)
       expect(lines).toHaveLength(41)
-      const groupOf = new Map(lines.slice(1).map((line) => line.split(',')).map((cells) => [cells[0]!, cells[1]!]))
+      const groupOf = new Map(
+        lines
+          .slice(1)
+          .map((line) => line.split(','))
+          .map((cells) => [cells[0]!, cells[1]!]),
+      )
       expect([...groupOf.keys()].sort()).toEqual([...keys].sort())
 
       // Deals: one row names a customer never assigned; the whole file is refused and the row shown.
       const now = new Date().toISOString()
-      const dealRows = keys.slice(0, 30).map((key, i) => [`D-${lang}-${i + 1}`, key, now, i % 3 === 0 ? 'yes' : 'no', i % 3 === 0 ? '1250,50' : ''])
-      const toCsv = (rows: string[][]) => ['deal_id;customer;closed;extras;revenue', ...rows.map((r) => r.join(';'))].join('\n')
+      const dealRows = keys
+        .slice(0, 30)
+        .map((key, i) => [
+          `D-${lang}-${i + 1}`,
+          key,
+          now,
+          i % 3 === 0 ? 'yes' : 'no',
+          i % 3 === 0 ? '1250,50' : '',
+        ])
+      const toCsv = (rows: string[][]) =>
+        ['deal_id;customer;closed;extras;revenue', ...rows.map((r) => r.join(';'))].join('\n')
       const bad = dealRows.map((r) => [...r])
       bad[4]![1] = 'CRM-NOBODY-9999'
-      await page.locator('#import-deals').setInputFiles({ name: 'deals.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(bad)) })
-      for (const [field, column] of [['externalId', 'deal_id'], ['customerKey', 'customer'], ['closedAt', 'closed'], ['converted', 'extras'], ['revenue', 'revenue']]) {
-        if ((await page.locator(`#import-deals-${field}`).inputValue()) !== column) await page.locator(`#import-deals-${field}`).selectOption(column!)
+      await page
+        .locator('#import-deals')
+        .setInputFiles({ name: 'deals.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(bad)) })
+      for (const [field, column] of [
+        ['externalId', 'deal_id'],
+        ['customerKey', 'customer'],
+        ['closedAt', 'closed'],
+        ['converted', 'extras'],
+        ['revenue', 'revenue'],
+      ]) {
+        if ((await page.locator(`#import-deals-${field}`).inputValue()) !== column)
+          await page.locator(`#import-deals-${field}`).selectOption(column!)
       }
-      await page.getByRole('button', { name: new RegExp(lang === 'en' ? 'Import 30 deals' : 'Загрузить 30 сделок') }).click()
+      await page
+        .getByRole('button', { name: new RegExp(lang === 'en' ? 'Import 30 deals' : 'Загрузить 30 сделок') })
+        .click()
       await seen(page, t(lang, 'csvImport.refusedTitle'))
       const refused = page.locator('.refused tbody tr')
       expect(await refused.count()).toBe(1)
@@ -186,20 +284,33 @@ describe.each(LANGS)('in %s', (lang) => {
       expect(refusedText).toContain('6') // line 6 of the file: the fifth deal
       expect(refusedText).toContain('CRM-NOBODY-9999')
       expect(refusedText).toContain('never assigned') // the server's reason, as it wrote it
-      await seen(page, lang === 'en' ? '1 row refused; nothing was written.' : '1 строка отклонена; ничего не записано.')
+      await seen(
+        page,
+        lang === 'en' ? '1 row refused; nothing was written.' : '1 строка отклонена; ничего не записано.',
+      )
       await screenshot(page, `analyst-${lang}-refused-row`)
       expect((await apiGet(page, `/api/workspaces/${ws}/tests/${testId}/deals`)).items).toHaveLength(0)
 
       // The corrected file goes in whole.
-      await page.locator('#import-deals').setInputFiles({ name: 'deals-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(dealRows)) })
-      await page.getByRole('button', { name: new RegExp(lang === 'en' ? 'Import 30 deals' : 'Загрузить 30 сделок') }).click()
+      await page.locator('#import-deals').setInputFiles({
+        name: 'deals-fixed.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(toCsv(dealRows)),
+      })
+      await page
+        .getByRole('button', { name: new RegExp(lang === 'en' ? 'Import 30 deals' : 'Загрузить 30 сделок') })
+        .click()
       await seen(page, lang === 'en' ? '30 deals recorded.' : 'Записаны 30 сделок.')
 
       // The results read the deals: progress per arm as assigned, the verdict in words.
       const control = keys.slice(0, 30).filter((key) => groupOf.get(key) === 'control').length
       await page.waitForFunction(
         ([text]) => document.body.textContent?.includes(text!),
-        [lang === 'en' ? `30 of ${expected.total.toLocaleString('en')} deals` : `30 из ${expected.total.toLocaleString('ru')} сделок`],
+        [
+          lang === 'en'
+            ? `30 of ${expected.total.toLocaleString('en')} deals`
+            : `30 из ${expected.total.toLocaleString('ru')} сделок`,
+        ],
         { timeout: 15_000 },
       )
       const progress = (await page.locator('.progress-facts').textContent()) ?? ''
@@ -229,7 +340,9 @@ describe.each(LANGS)('in %s', (lang) => {
 
       const card = page.locator('article.test-card', { hasText: completed.name })
       await card.waitFor()
-      expect((await card.getByTestId('portfolio-summary').textContent())?.trim()).toBe(completed.result.summary)
+      expect((await card.getByTestId('portfolio-summary').textContent())?.trim()).toBe(
+        completed.result.summary,
+      )
       const chance = Math.round(completed.result.probabilityTreatmentBetter * 100)
       expect((await card.locator('.figure .big').textContent())?.replace(/\s/g, '')).toBe(`${chance}%`)
       expect(await card.textContent()).toContain(t(lang, 'portfolio.impact'))
@@ -239,7 +352,10 @@ describe.each(LANGS)('in %s', (lang) => {
       await card.getByRole('button', { name: t(lang, 'tests.decide') }).click()
       const dialog = page.getByRole('dialog')
       await dialog.getByText(t(lang, 'tests.verdicts.roll_out')).click()
-      const rationale = lang === 'en' ? 'Extras bought rose by twelve points; the chance it helps is high and the chain costs little.' : 'Доля допоборудования выросла на двенадцать пунктов; вероятность пользы высокая, цепочка стоит недорого.'
+      const rationale =
+        lang === 'en'
+          ? 'Extras bought rose by twelve points; the chance it helps is high and the chain costs little.'
+          : 'Доля допоборудования выросла на двенадцать пунктов; вероятность пользы высокая, цепочка стоит недорого.'
       await dialog.getByLabel(t(lang, 'tests.rationale')).fill(rationale)
       await dialog.getByLabel(new RegExp(t(lang, 'decision.rolloutStartsOn'))).fill('2026-12-01')
       await screenshot(page, `leader-${lang}-decision`)
@@ -259,7 +375,11 @@ describe.each(LANGS)('in %s', (lang) => {
       await seen(page, t(lang, 'report.decision'))
       await seen(page, rationale)
       await page.locator('.sheet canvas').first().waitFor()
-      await page.waitForFunction(() => Array.from(document.querySelectorAll('.sheet canvas')).every((c) => (c as HTMLCanvasElement).width > 0))
+      await page.waitForFunction(() =>
+        Array.from(document.querySelectorAll('.sheet canvas')).every(
+          (c) => (c as HTMLCanvasElement).width > 0,
+        ),
+      )
       await screenshot(page, `leader-${lang}-report`)
       const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true })
       writeFileSync(join(SCREENSHOTS, `leader-${lang}-report.pdf`), pdf)

@@ -23,7 +23,10 @@ beforeAll(async () => {
     const url = new URL(target.adminUrl)
     url.pathname = `/${name}`
     env = { DATABASE_URL: url.toString() }
-    cleanup = async () => { await admin.unsafe(`drop database if exists ${name} with (force)`); await admin.end() }
+    cleanup = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    }
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'cxw-kill-'))
     env = { DATA_DIR: dir }
@@ -48,25 +51,50 @@ describe('deals survive a killed server: a batch is there whole or not at all, a
   it('holds for a CSV import of 100,000 deals and for a JSON batch of 10,000', async () => {
     let api = await signedIn(server!.url, 'analyst@demo.local', 'demo')
     const hypotheses: any = await (await api('/api/workspaces/demo/hypotheses?status=ready')).json()
-    const created = await api('/api/workspaces/demo/tests', { method: 'POST', body: JSON.stringify({ hypothesisId: hypotheses.items[0].id, name: 'Kill test', plan: { targetDeals: 10_000_000 } }) })
+    const created = await api('/api/workspaces/demo/tests', {
+      method: 'POST',
+      body: JSON.stringify({
+        hypothesisId: hypotheses.items[0].id,
+        name: 'Kill test',
+        plan: { targetDeals: 10_000_000 },
+      }),
+    })
     const test: any = await created.json()
     expect((await api(`/api/workspaces/demo/tests/${test.id}/start`, { method: 'POST' })).status).toBe(200)
     for (let b = 0; b < N / 10_000; b++) {
       const customers = Array.from({ length: 10_000 }, (_, i) => ({ customerKey: `K${b * 10_000 + i}` }))
-      const res = await api(`/api/workspaces/demo/tests/${test.id}/assignments`, { method: 'POST', body: JSON.stringify({ customers }) })
+      const res = await api(`/api/workspaces/demo/tests/${test.id}/assignments`, {
+        method: 'POST',
+        body: JSON.stringify({ customers }),
+      })
       expect(res.status).toBe(200)
       await res.arrayBuffer()
     }
     const closed = new Date().toISOString()
-    const csv = 'externalId,customerKey,closedAt,converted,revenue\n' + Array.from({ length: N }, (_, i) => `D${i},K${i},${closed},${i % 7 === 0 ? 1 : 0},${i % 7 === 0 ? '1234.5' : ''}`).join('\n')
-    const json = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ externalId: `J${i}`, customerKey: `K${i}`, closedAt: closed, converted: i % 3 === 0 })))
+    const csv =
+      'externalId,customerKey,closedAt,converted,revenue\n' +
+      Array.from(
+        { length: N },
+        (_, i) => `D${i},K${i},${closed},${i % 7 === 0 ? 1 : 0},${i % 7 === 0 ? '1234.5' : ''}`,
+      ).join('\n')
+    const json = JSON.stringify(
+      Array.from({ length: 10_000 }, (_, i) => ({
+        externalId: `J${i}`,
+        customerKey: `K${i}`,
+        closedAt: closed,
+        converted: i % 3 === 0,
+      })),
+    )
 
     for (const [label, path, body, type, size] of [
       ['CSV', `/api/workspaces/demo/tests/${test.id}/deals/csv`, csv, 'text/csv', N],
       ['JSON', `/api/workspaces/demo/tests/${test.id}/deals`, json, 'application/json', 10_000],
     ] as const) {
       const before = await totalDeals(api, test.id)
-      const pending = api(path, { method: 'POST', body, type }).then((r) => r.status, (err: Error) => err)
+      const pending = api(path, { method: 'POST', body, type }).then(
+        (r) => r.status,
+        (err: Error) => err,
+      )
       await new Promise((r) => setTimeout(r, label === 'CSV' ? 700 : 150))
       await server!.kill('SIGKILL')
       const outcome = await pending
@@ -84,7 +112,9 @@ describe('deals survive a killed server: a batch is there whole or not at all, a
       expect(await totalDeals(api, test.id)).toBe(before + size)
       const again = await (await api(path, { method: 'POST', body, type })).json()
       expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: size })
-      recordFigure(`fault survived: kill -9 during a ${label} batch of ${size.toLocaleString('en')} deals — found ${after === before ? 'none' : 'all'} of it after restart; resent, written exactly once`)
+      recordFigure(
+        `fault survived: kill -9 during a ${label} batch of ${size.toLocaleString('en')} deals — found ${after === before ? 'none' : 'all'} of it after restart; resent, written exactly once`,
+      )
     }
   }, 240_000)
 })

@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordFigure } from '../helpers/figures.ts'
-import { freePort, healthyAgain, signedIn, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import {
+  freePort,
+  healthyAgain,
+  signedIn,
+  startServer,
+  type ServerProcess,
+} from '../helpers/server-process.ts'
 
 // A real restart of PostgreSQL under load. It needs a server of its own, so that restarting it
 // disturbs no other suite: a throw-away cluster made with Debian's pg_createcluster on a free port
@@ -22,7 +28,11 @@ beforeAll(async () => {
 }, 240_000)
 afterAll(async () => {
   await server?.kill('SIGKILL')
-  try { pg('pg_dropcluster', version, cluster, '--stop') } catch { /* already gone */ }
+  try {
+    pg('pg_dropcluster', version, cluster, '--stop')
+  } catch {
+    /* already gone */
+  }
 })
 
 describe('PostgreSQL restarted under load', () => {
@@ -35,7 +45,9 @@ describe('PostgreSQL restarted under load', () => {
     const worker = async () => {
       while (running) {
         const started = phase
-        const res = await api('/api/workspaces/demo/segments', { signal: AbortSignal.timeout(4000) }).catch(() => null)
+        const res = await api('/api/workspaces/demo/segments', { signal: AbortSignal.timeout(4000) }).catch(
+          () => null,
+        )
         if (!res) continue
         const body: any = await res.json().catch(() => ({}))
         if (phase === started) replies.push({ phase: started, status: res.status, code: body.error?.code })
@@ -63,6 +75,8 @@ describe('PostgreSQL restarted under load', () => {
     expect(after.every((r) => r.status === 200)).toBe(true)
     expect(server!.child.pid).toBe(pid)
     expect(server!.child.exitCode).toBeNull()
-    recordFigure(`fault survived: PostgreSQL restarted under load — ${outage.length} replies 503 meanwhile, ${after.length} replies 200 after, no 500, no server restart`)
+    recordFigure(
+      `fault survived: PostgreSQL restarted under load — ${outage.length} replies 503 meanwhile, ${after.length} replies 200 after, no 500, no server restart`,
+    )
   })
 })

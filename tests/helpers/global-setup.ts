@@ -27,7 +27,13 @@ export default async function setup(project: TestProject) {
   project.provide('figuresFile', figuresFile)
   const printFigures = () => {
     const lines = readFileSync(figuresFile, 'utf8').trim()
-    if (lines) console.log(`\nFigures of this run (${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}):\n${lines.split('\n').map((l) => `  ${l}`).join('\n')}\n`)
+    if (lines)
+      console.log(
+        `\nFigures of this run (${process.env.DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite'}):\n${lines
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\n')}\n`,
+      )
     rmSync(figuresDir, { recursive: true, force: true })
   }
   const adminUrl = process.env.DATABASE_URL
@@ -43,7 +49,9 @@ export default async function setup(project: TestProject) {
     project.provide('database', { kind: 'server', adminUrl, template })
     return async () => {
       printFigures()
-      const clones = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${template + '%'}`
+      const clones = await admin<
+        { datname: string }[]
+      >`select datname from pg_database where datname like ${template + '%'}`
       for (const { datname } of clones) await admin.unsafe(`drop database if exists ${datname} with (force)`)
       await admin.end()
     }

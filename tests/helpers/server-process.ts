@@ -41,7 +41,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 220_0
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log}`)
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false)
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (ok) break
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
@@ -50,32 +53,48 @@ export async function startServer(env: Record<string, string>, timeoutMs = 220_0
     await new Promise((r) => setTimeout(r, 200))
   }
   return {
-    url, child, output: () => log,
-    kill: (signal = 'SIGTERM') => new Promise((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done()
-      child.once('exit', () => done())
-      child.kill(signal)
-    }),
+    url,
+    child,
+    output: () => log,
+    kill: (signal = 'SIGTERM') =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done()
+        child.once('exit', () => done())
+        child.kill(signal)
+      }),
   }
 }
 
 /** Signs in over HTTP and returns a fetch bound to the session cookie. */
 export async function signedIn(url: string, email: string, password: string) {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
   if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`)
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!
-  return (path: string, init: { method?: string; body?: string; type?: string; signal?: AbortSignal } = {}) => fetch(`${url}${path}`, {
-    method: init.method ?? 'GET',
-    ...(init.signal ? { signal: init.signal } : {}),
-    headers: { cookie, ...(init.body !== undefined ? { 'content-type': init.type ?? 'application/json' } : {}) },
-    ...(init.body !== undefined ? { body: init.body } : {}),
-  })
+  return (path: string, init: { method?: string; body?: string; type?: string; signal?: AbortSignal } = {}) =>
+    fetch(`${url}${path}`, {
+      method: init.method ?? 'GET',
+      ...(init.signal ? { signal: init.signal } : {}),
+      headers: {
+        cookie,
+        ...(init.body !== undefined ? { 'content-type': init.type ?? 'application/json' } : {}),
+      },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    })
 }
 
 /** Waits for the server's health check to answer 200 again, within `limitMs` of now. */
 export async function healthyAgain(url: string, limitMs = 20_000) {
   const since = Date.now()
-  while ((await fetch(`${url}/api/health`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(`${url}/api/health`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     expect(Date.now() - since, `recovered within ${limitMs / 1000} s`).toBeLessThan(limitMs)
     await new Promise((r) => setTimeout(r, 200))
   }

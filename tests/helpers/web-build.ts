@@ -20,14 +20,21 @@ export async function ensureWebBuild(): Promise<void> {
       break
     } catch {
       // Another run is building; a lock older than the deadline is a leftover of a killed run.
-      if (Date.now() > deadline || Date.now() - statSync(BUILD_LOCK).mtimeMs > 170_000) { rmSync(BUILD_LOCK, { recursive: true, force: true }); continue }
+      if (Date.now() > deadline || Date.now() - statSync(BUILD_LOCK).mtimeMs > 170_000) {
+        rmSync(BUILD_LOCK, { recursive: true, force: true })
+        continue
+      }
       await new Promise((done) => setTimeout(done, 1000))
     }
   }
   try {
     let output = ''
     for (let attempt = 0; attempt < 2 && (await webBuildIsStale()); attempt++) {
-      const built = spawnSync('npm', ['run', 'build:web', '--silent'], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' })
+      const built = spawnSync('npm', ['run', 'build:web', '--silent'], {
+        cwd: ROOT,
+        stdio: 'pipe',
+        encoding: 'utf8',
+      })
       if (built.status === 0) return
       output = `${built.stdout}\n${built.stderr}`
     }

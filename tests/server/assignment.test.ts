@@ -3,8 +3,12 @@ import { hashGroup, permutedBlock } from '../../server/services/assignment.ts'
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 
 let ctx: TestContext
-beforeAll(async () => { ctx = await createTestContext() })
-afterAll(async () => { await ctx?.close() })
+beforeAll(async () => {
+  ctx = await createTestContext()
+})
+afterAll(async () => {
+  await ctx?.close()
+})
 
 async function runningTest(plan: Record<string, unknown> = {}) {
   const ws = await ctx.newWorkspace()
@@ -16,11 +20,19 @@ async function runningTest(plan: Record<string, unknown> = {}) {
 describe('assigning customers to control and treatment', () => {
   it('gives the same customer the same group on every call, and says whether it was new', async () => {
     const { ws, test } = await runningTest()
-    const first = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customerKey: 'CRM-000123' })
+    const first = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, {
+      customerKey: 'CRM-000123',
+    })
     expect(first.status).toBe(200)
     expect(first.body).toMatchObject({ customerKey: 'CRM-000123', stratum: null, created: true })
-    const again = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customerKey: 'CRM-000123' })
-    expect(again.body).toMatchObject({ group: first.body.group, created: false, assignedAt: first.body.assignedAt })
+    const again = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, {
+      customerKey: 'CRM-000123',
+    })
+    expect(again.body).toMatchObject({
+      group: first.body.group,
+      created: false,
+      assignedAt: first.body.assignedAt,
+    })
   })
 
   it('keeps 10,000 keys in their groups across calls, with the split within its binomial bounds', async () => {
@@ -29,7 +41,9 @@ describe('assigning customers to control and treatment', () => {
     const first = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customers })
     expect(first.status).toBe(200)
     const second = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customers })
-    expect(second.body.items.map((a: { group: string }) => a.group)).toEqual(first.body.items.map((a: { group: string }) => a.group))
+    expect(second.body.items.map((a: { group: string }) => a.group)).toEqual(
+      first.body.items.map((a: { group: string }) => a.group),
+    )
     expect(second.body.items.every((a: { created: boolean }) => !a.created)).toBe(true)
     const controls = first.body.items.filter((a: { group: string }) => a.group === 'control').length
     // Binomial(10000, 0.2): mean 2000, sd 40; ±5 sd
@@ -39,15 +53,33 @@ describe('assigning customers to control and treatment', () => {
 
   it('computes in the database the same group as hashGroup, for any key', async () => {
     const { ws, test } = await runningTest({ controlShare: 0.37 })
-    const keys = ['CRM-1', 'Иванов И.И.', 'a"b\\c', 'emoji 🚗', ' spaced ', 'x'.repeat(200), ...Array.from({ length: 500 }, (_, i) => `K${i * 7919}`)]
-    const res = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customers: keys.map((customerKey) => ({ customerKey })) })
-    const { salt } = await ctx.db.selectFrom('tests').select('salt').where('id', '=', test.id).executeTakeFirstOrThrow()
+    const keys = [
+      'CRM-1',
+      'Иванов И.И.',
+      'a"b\\c',
+      'emoji 🚗',
+      ' spaced ',
+      'x'.repeat(200),
+      ...Array.from({ length: 500 }, (_, i) => `K${i * 7919}`),
+    ]
+    const res = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, {
+      customers: keys.map((customerKey) => ({ customerKey })),
+    })
+    const { salt } = await ctx.db
+      .selectFrom('tests')
+      .select('salt')
+      .where('id', '=', test.id)
+      .executeTakeFirstOrThrow()
     for (const a of res.body.items) expect(a.group, a.customerKey).toBe(hashGroup(salt, a.customerKey, 0.37))
   })
 
   it('gives 50 concurrent calls for one customer one row and one answer', async () => {
     const { ws, test } = await runningTest()
-    const replies = await Promise.all(Array.from({ length: 50 }, () => ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customerKey: 'SAME' })))
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customerKey: 'SAME' }),
+      ),
+    )
     expect(new Set(replies.map((r) => r.status))).toEqual(new Set([200]))
     expect(new Set(replies.map((r) => r.body.group)).size).toBe(1)
     expect(replies.filter((r) => r.body.created).length).toBe(1)
@@ -58,21 +90,37 @@ describe('assigning customers to control and treatment', () => {
   it('balances stratified permuted blocks within every stratum', async () => {
     const { ws, test } = await runningTest({ assignmentMethod: 'stratified_blocks', blockSize: 4 })
     const strata = ['Dealer North', 'Dealer South', 'Dealer East']
-    const customers = strata.flatMap((s) => Array.from({ length: 40 }, (_, i) => ({ customerKey: `${s}-${i}`, stratum: s })))
+    const customers = strata.flatMap((s) =>
+      Array.from({ length: 40 }, (_, i) => ({ customerKey: `${s}-${i}`, stratum: s })),
+    )
     const res = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customers })
     expect(res.status).toBe(200)
     for (const s of strata) {
-      const groups = res.body.items.filter((a: { stratum: string }) => a.stratum === s).map((a: { group: string }) => a.group)
+      const groups = res.body.items
+        .filter((a: { stratum: string }) => a.stratum === s)
+        .map((a: { group: string }) => a.group)
       expect(groups.filter((g: string) => g === 'control')).toHaveLength(20)
-      for (let b = 0; b < 40; b += 4) expect(groups.slice(b, b + 4).filter((g: string) => g === 'control')).toHaveLength(2)
+      for (let b = 0; b < 40; b += 4)
+        expect(groups.slice(b, b + 4).filter((g: string) => g === 'control')).toHaveLength(2)
     }
   })
 
   it('keeps blocks balanced under concurrent single assignments', async () => {
     const { ws, test } = await runningTest({ assignmentMethod: 'stratified_blocks', blockSize: 2 })
-    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customerKey: `C-${i % 30}`, stratum: 'Moscow' })))
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, {
+          customerKey: `C-${i % 30}`,
+          stratum: 'Moscow',
+        }),
+      ),
+    )
     expect(replies.every((r) => r.status === 200)).toBe(true)
-    const rows = await ctx.db.selectFrom('assignments').select('group').where('test_id', '=', test.id).execute()
+    const rows = await ctx.db
+      .selectFrom('assignments')
+      .select('group')
+      .where('test_id', '=', test.id)
+      .execute()
     expect(rows).toHaveLength(30)
     expect(rows.filter((r) => r.group === 'control')).toHaveLength(15)
   })
@@ -88,35 +136,73 @@ describe('assigning customers to control and treatment', () => {
   it('lets an API key assign, and a leader not', async () => {
     const { ws, test } = await runningTest()
     const key = (await ws.call('admin', 'POST', '/api-keys', { name: 'CRM' })).body.key
-    expect((await ws.call({ bearer: key }, 'POST', `/tests/${test.id}/assignments`, { customerKey: 'A' })).status).toBe(200)
-    expect((await ws.call('leader', 'POST', `/tests/${test.id}/assignments`, { customerKey: 'B' })).status).toBe(403)
+    expect(
+      (await ws.call({ bearer: key }, 'POST', `/tests/${test.id}/assignments`, { customerKey: 'A' })).status,
+    ).toBe(200)
+    expect(
+      (await ws.call('leader', 'POST', `/tests/${test.id}/assignments`, { customerKey: 'B' })).status,
+    ).toBe(403)
   })
 
   it('takes a CSV customer list with strata and answers with the assignment file', async () => {
     const { ws, test } = await runningTest()
     const csv = '\uFEFFКлиент;Дилер\r\nCRM-1;Север\r\n"CRM-2";"Юг"\r\nCRM-3;Север\r\n'
-    const res = await ctx.request({ cookie: ws.members.analyst.cookie }, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/assignments/csv?customerKey=Клиент&stratum=Дилер`, csv, { 'content-type': 'text/csv' })
+    const res = await ctx.request(
+      { cookie: ws.members.analyst.cookie },
+      'POST',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/assignments/csv?customerKey=Клиент&stratum=Дилер`,
+      csv,
+      { 'content-type': 'text/csv' },
+    )
     expect(res.status).toBe(200)
-    const lines = (res.body as string).replace(/^\uFEFF/, '').trim().split('\r\n')
+    const lines = (res.body as string)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
     expect(lines[0]).toBe('customerKey,group,stratum,assignedAt,created')
-    expect(lines.slice(1).map((l) => l.split(',').slice(0, 1).concat(l.split(',')[2]!))).toEqual([['CRM-1', 'Север'], ['CRM-2', 'Юг'], ['CRM-3', 'Север']])
-    const file = await ctx.request({ cookie: ws.members.leader.cookie }, 'GET', `/api/workspaces/${ws.slug}/tests/${test.id}/assignments?format=csv`)
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 1).concat(l.split(',')[2]!))).toEqual([
+      ['CRM-1', 'Север'],
+      ['CRM-2', 'Юг'],
+      ['CRM-3', 'Север'],
+    ])
+    const file = await ctx.request(
+      { cookie: ws.members.leader.cookie },
+      'GET',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/assignments?format=csv`,
+    )
     expect(file.headers.get('content-type')).toMatch(/text\/csv/)
     expect((file.body as string).trim().split('\r\n')).toHaveLength(4)
     const asJson = await ws.call('leader', 'GET', `/tests/${test.id}/assignments`)
-    expect(asJson.body.items.map((a: { customerKey: string }) => a.customerKey)).toEqual(['CRM-1', 'CRM-2', 'CRM-3'])
+    expect(asJson.body.items.map((a: { customerKey: string }) => a.customerKey)).toEqual([
+      'CRM-1',
+      'CRM-2',
+      'CRM-3',
+    ])
   })
 
   it('holds each line of a CSV customer list to the JSON rules, refusing the file with the lines named', async () => {
     const { ws, test } = await runningTest()
     const csv = `customerKey;stratum\nCRM-1;North\n;North\nCRM-\u00002;South\n${'K'.repeat(201)};South\nCRM-1;South\nCRM-3;${'S'.repeat(201)}\n`
-    const res = await ctx.request({ cookie: ws.members.analyst.cookie }, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/assignments/csv?stratum=stratum`, csv, { 'content-type': 'text/csv' })
+    const res = await ctx.request(
+      { cookie: ws.members.analyst.cookie },
+      'POST',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/assignments/csv?stratum=stratum`,
+      csv,
+      { 'content-type': 'text/csv' },
+    )
     expect(res.status).toBe(422)
     expect(res.body.error.code).toBe('rows_refused')
-    const refused = res.body.error.details.map((d: { row: number; field: string; code: string }) => [d.row, d.field, d.code])
+    const refused = res.body.error.details.map((d: { row: number; field: string; code: string }) => [
+      d.row,
+      d.field,
+      d.code,
+    ])
     expect(refused).toEqual([
-      [3, 'customerKey', 'invalid_value'], [4, 'customerKey', 'invalid_value'], [5, 'customerKey', 'invalid_value'],
-      [6, 'customerKey', 'repeated_in_batch'], [7, 'stratum', 'invalid_value'],
+      [3, 'customerKey', 'invalid_value'],
+      [4, 'customerKey', 'invalid_value'],
+      [5, 'customerKey', 'invalid_value'],
+      [6, 'customerKey', 'repeated_in_batch'],
+      [7, 'stratum', 'invalid_value'],
     ])
     expect(res.body.error.details[1].message).toMatch(/NUL/)
     const file = await ws.call('leader', 'GET', `/tests/${test.id}/assignments`)
@@ -125,9 +211,13 @@ describe('assigning customers to control and treatment', () => {
 
   it('refuses a repeated customer in one list, naming the row', async () => {
     const { ws, test } = await runningTest()
-    const res = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customers: [{ customerKey: 'A' }, { customerKey: 'A' }] })
+    const res = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, {
+      customers: [{ customerKey: 'A' }, { customerKey: 'A' }],
+    })
     expect(res.status).toBe(400)
-    expect(res.body.error.details).toEqual([{ path: 'customers.1.customerKey', message: 'repeated in this request' }])
+    expect(res.body.error.details).toEqual([
+      { path: 'customers.1.customerKey', message: 'repeated in this request' },
+    ])
   })
 })
 

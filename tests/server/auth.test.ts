@@ -2,15 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/context.ts'
 
 let ctx: TestContext
-beforeAll(async () => { ctx = await createTestContext() })
-afterAll(async () => { await ctx?.close() })
+beforeAll(async () => {
+  ctx = await createTestContext()
+})
+afterAll(async () => {
+  await ctx?.close()
+})
 
 const cookieOf = (headers: Headers) => headers.get('set-cookie')?.match(/cxw_session=([^;]+)/)?.[1]
 
 describe('signing in and out', () => {
   it('signs in with email and password and sets an HttpOnly, SameSite=Lax session cookie', async () => {
     const ws = await ctx.newWorkspace()
-    const res = await ctx.request({}, 'POST', '/api/auth/login', { email: ws.members.analyst.email.toUpperCase(), password: PASSWORD })
+    const res = await ctx.request({}, 'POST', '/api/auth/login', {
+      email: ws.members.analyst.email.toUpperCase(),
+      password: PASSWORD,
+    })
     expect(res.status).toBe(200)
     expect(res.body.user.email).toBe(ws.members.analyst.email)
     const setCookie = res.headers.get('set-cookie')!
@@ -26,8 +33,14 @@ describe('signing in and out', () => {
 
   it('answers a wrong password and an unknown email alike', async () => {
     const ws = await ctx.newWorkspace()
-    const wrong = await ctx.request({}, 'POST', '/api/auth/login', { email: ws.members.admin.email, password: 'nope' })
-    const unknown = await ctx.request({}, 'POST', '/api/auth/login', { email: 'nobody@example.test', password: 'nope' })
+    const wrong = await ctx.request({}, 'POST', '/api/auth/login', {
+      email: ws.members.admin.email,
+      password: 'nope',
+    })
+    const unknown = await ctx.request({}, 'POST', '/api/auth/login', {
+      email: 'nobody@example.test',
+      password: 'nope',
+    })
     expect(wrong.status).toBe(401)
     expect(unknown.status).toBe(401)
     expect(wrong.body).toEqual(unknown.body)
@@ -47,7 +60,9 @@ describe('signing in and out', () => {
     const user = await ctx.newUser()
     const login = await ctx.request({}, 'POST', '/api/auth/login', { email: user.email, password: PASSWORD })
     const second = cookieOf(login.headers)!
-    expect((await ctx.request({ cookie: user.cookie }, 'POST', '/api/auth/logout-everywhere')).status).toBe(204)
+    expect((await ctx.request({ cookie: user.cookie }, 'POST', '/api/auth/logout-everywhere')).status).toBe(
+      204,
+    )
     expect((await ctx.request({ cookie: second }, 'GET', '/api/me')).status).toBe(401)
   })
 
@@ -64,7 +79,11 @@ describe('signing in and out', () => {
 
   it('stores passwords as scrypt hashes, never in the clear', async () => {
     const user = await ctx.newUser()
-    const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()
+    const row = await ctx.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow()
     expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/)
     expect(row.password_hash).not.toContain(PASSWORD)
   })
@@ -77,7 +96,11 @@ describe('API keys', () => {
     expect(created.status).toBe(201)
     const key: string = created.body.key
     expect(key).toMatch(/^cxk_/)
-    const stored = await ctx.db.selectFrom('api_keys').selectAll().where('id', '=', created.body.id).executeTakeFirstOrThrow()
+    const stored = await ctx.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow()
     expect(stored.key_hash).not.toContain(key)
     expect(JSON.stringify((await ws.call('admin', 'GET', '/api-keys')).body)).not.toContain(key)
 
@@ -98,7 +121,8 @@ describe('API keys', () => {
 describe('defences of the sign-in and of the session cookie', () => {
   it('limits failed sign-ins per account, with the same answer whether the account exists, and says when to retry', async () => {
     const ws = await ctx.newWorkspace()
-    const attempt = (email: string, password = 'wrong') => ctx.request({}, 'POST', '/api/auth/login', { email, password })
+    const attempt = (email: string, password = 'wrong') =>
+      ctx.request({}, 'POST', '/api/auth/login', { email, password })
     for (let i = 0; i < 10; i++) expect((await attempt(ws.members.leader.email)).status).toBe(401)
     const blocked = await attempt(ws.members.leader.email, PASSWORD)
     expect(blocked.status).toBe(429)
@@ -118,7 +142,13 @@ describe('defences of the sign-in and of the session cookie', () => {
   it('refuses a cookie-authenticated change from another site, and allows it from this one', async () => {
     const ws = await ctx.newWorkspace()
     const post = (headers: Record<string, string>) =>
-      ctx.request({ cookie: ws.members.marketer.cookie }, 'POST', `/api/workspaces/${ws.slug}/segments`, { name: 'S' }, headers)
+      ctx.request(
+        { cookie: ws.members.marketer.cookie },
+        'POST',
+        `/api/workspaces/${ws.slug}/segments`,
+        { name: 'S' },
+        headers,
+      )
     const evil = await post({ origin: 'https://evil.example' })
     expect(evil.status).toBe(403)
     expect(evil.body.error.message).toMatch(/Cross-site/)
@@ -128,7 +158,13 @@ describe('defences of the sign-in and of the session cookie', () => {
     const key = (await ws.call('admin', 'POST', '/api-keys', { name: 'CRM' })).body.key
     const test = await ws.test()
     await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
-    const withKey = await ctx.request({ bearer: key }, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/assignments`, { customerKey: 'A' }, { origin: 'https://crm.example' })
+    const withKey = await ctx.request(
+      { bearer: key },
+      'POST',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/assignments`,
+      { customerKey: 'A' },
+      { origin: 'https://crm.example' },
+    )
     expect(withKey.status).toBe(200)
   })
 })

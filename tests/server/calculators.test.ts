@@ -2,17 +2,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 
 let ctx: TestContext
-beforeAll(async () => { ctx = await createTestContext() })
-afterAll(async () => { await ctx?.close() })
+beforeAll(async () => {
+  ctx = await createTestContext()
+})
+afterAll(async () => {
+  await ctx?.close()
+})
 
 const calc = (name: string, body: unknown) => ctx.request({}, 'POST', `/api/calculators/${name}`, body)
-const close = (actual: number, expected: number, rel = 1e-9) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected))
+const close = (actual: number, expected: number, rel = 1e-9) =>
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected))
 
 describe('the calculators, without signing in', () => {
-  it('significance: every field, with R\'s values for the demo\'s 17/62 against 9/60', async () => {
-    const res = await calc('significance', { control: { deals: 60, conversions: 9 }, treatment: { deals: 62, conversions: 17 } })
+  it("significance: every field, with R's values for the demo's 17/62 against 9/60", async () => {
+    const res = await calc('significance', {
+      control: { deals: 60, conversions: 9 },
+      treatment: { deals: 62, conversions: 17 },
+    })
     expect(res.status).toBe(200)
-    expect(Object.keys(res.body).sort()).toEqual(['bayes', 'chiSquare', 'chiSquareYates', 'control', 'difference', 'fisher', 'pValue', 'recommended', 'relativeLift', 'significant', 'treatment', 'zTest'])
+    expect(Object.keys(res.body).sort()).toEqual([
+      'bayes',
+      'chiSquare',
+      'chiSquareYates',
+      'control',
+      'difference',
+      'fisher',
+      'pValue',
+      'recommended',
+      'relativeLift',
+      'significant',
+      'treatment',
+      'zTest',
+    ])
     // R: fisher.test(matrix(c(17, 9, 45, 51), 2))$p.value
     close(res.body.fisher.pValue, 0.122334084604597)
     expect(res.body).toMatchObject({ recommended: 'fisher', significant: false, control: { rate: 0.15 } })
@@ -21,26 +42,38 @@ describe('the calculators, without signing in', () => {
   })
 
   it('significance: "greater" makes Fisher one-sided', async () => {
-    const res = await calc('significance', { control: { deals: 60, conversions: 9 }, treatment: { deals: 62, conversions: 17 }, alternative: 'greater' })
+    const res = await calc('significance', {
+      control: { deals: 60, conversions: 9 },
+      treatment: { deals: 62, conversions: 17 },
+      alternative: 'greater',
+    })
     // R: fisher.test(matrix(c(17, 9, 45, 51), 2), alternative = "greater")$p.value
     close(res.body.fisher.pValue, 0.0724918026719729)
   })
 
   it('significance: no deals gives nulls with reasons, not an error', async () => {
-    const res = await calc('significance', { control: { deals: 0, conversions: 0 }, treatment: { deals: 10, conversions: 2 } })
+    const res = await calc('significance', {
+      control: { deals: 0, conversions: 0 },
+      treatment: { deals: 10, conversions: 2 },
+    })
     expect(res.status).toBe(200)
     expect(res.body.control.rate).toBeNull()
     expect(res.body.difference).toMatchObject({ estimate: null, reason: 'no_deals' })
   })
 
-  it('sample size: R\'s power.prop.test with the defaults', async () => {
+  it("sample size: R's power.prop.test with the defaults", async () => {
     const res = await calc('sample-size', { baselineRate: 0.15, minimumDetectableEffect: 0.1 })
     // R: ceiling(power.prop.test(p1 = 0.15, p2 = 0.25, power = 0.8)$n) = 250
     expect(res.body).toEqual({ control: 250, treatment: 250, total: 500 })
   })
 
   it('power: at a given effect and the smallest detectable', async () => {
-    const res = await calc('power', { baselineRate: 0.15, control: 150, treatment: 150, minimumDetectableEffect: 0.1 })
+    const res = await calc('power', {
+      baselineRate: 0.15,
+      control: 150,
+      treatment: 150,
+      minimumDetectableEffect: 0.1,
+    })
     // R: power.prop.test(p1 = 0.15, p2 = 0.25, n = 150)$power
     close(res.body.power, 0.581886079147457)
     expect(res.body.minimumDetectableEffect).toBeGreaterThan(0.1)
@@ -49,18 +82,27 @@ describe('the calculators, without signing in', () => {
   })
 
   it('revenue: Welch and Mann-Whitney from raw values; Welch alone from summaries', async () => {
-    const raw = await calc('revenue', { treatment: { values: [12, 15, 11, 19, 14] }, control: { values: [10, 9, 13, 8, 11] } })
+    const raw = await calc('revenue', {
+      treatment: { values: [12, 15, 11, 19, 14] },
+      control: { values: [10, 9, 13, 8, 11] },
+    })
     // R: t.test(x, y)$p.value; wilcox.test(x, y, exact = FALSE, correct = TRUE)$p.value
     close(raw.body.welch.pValue, 0.046248985167292)
     close(raw.body.mannWhitney.pValue, 0.0465329850745106)
     expect(raw.body.mannWhitney.w).toBe(22.5)
-    const summary = await calc('revenue', { treatment: { mean: 14.2, sd: 3.114482300479487, n: 5 }, control: { mean: 10.2, sd: 1.923538406167134, n: 5 } })
+    const summary = await calc('revenue', {
+      treatment: { mean: 14.2, sd: 3.114482300479487, n: 5 },
+      control: { mean: 10.2, sd: 1.923538406167134, n: 5 },
+    })
     close(summary.body.welch.pValue, 0.046248985167292, 1e-8)
     expect(summary.body.mannWhitney).toBeNull()
   })
 
   it('srm: chi-square goodness of fit', async () => {
-    const res = await calc('srm', { counts: { control: 520, treatment: 480 }, planned: { control: 50, treatment: 50 } })
+    const res = await calc('srm', {
+      counts: { control: 520, treatment: 480 },
+      planned: { control: 50, treatment: 50 },
+    })
     // R: chisq.test(c(520, 480), p = c(0.5, 0.5))$p.value
     close(res.body.pValue, 0.205903210732068)
     expect(res.body.mismatch).toBe(false)
@@ -68,26 +110,50 @@ describe('the calculators, without signing in', () => {
 
   it('adjust: Holm and Benjamini-Hochberg in input order', async () => {
     // R: p.adjust(c(0.01, 0.04, 0.03), "holm") and "BH"
-    expect((await calc('adjust', { pValues: [0.01, 0.04, 0.03], method: 'holm' })).body.adjusted.map((p: number) => +p.toFixed(12))).toEqual([0.03, 0.06, 0.06])
-    expect((await calc('adjust', { pValues: [0.01, 0.04, 0.03], method: 'benjamini-hochberg' })).body.adjusted.map((p: number) => +p.toFixed(12))).toEqual([0.03, 0.04, 0.04])
+    expect(
+      (await calc('adjust', { pValues: [0.01, 0.04, 0.03], method: 'holm' })).body.adjusted.map(
+        (p: number) => +p.toFixed(12),
+      ),
+    ).toEqual([0.03, 0.06, 0.06])
+    expect(
+      (await calc('adjust', { pValues: [0.01, 0.04, 0.03], method: 'benjamini-hochberg' })).body.adjusted.map(
+        (p: number) => +p.toFixed(12),
+      ),
+    ).toEqual([0.03, 0.04, 0.04])
   })
 
-  it('sequential: O\'Brien-Fleming boundaries of four equal looks', async () => {
+  it("sequential: O'Brien-Fleming boundaries of four equal looks", async () => {
     const res = await calc('sequential', { informationFractions: [0.25, 0.5, 0.75, 1] })
     expect(res.body.boundaries.map((b: number) => +b.toFixed(3))).toEqual([4.333, 2.963, 2.359, 2.014])
     close(res.body.cumulativeAlpha.at(-1), 0.05, 1e-9)
   })
 
   it.each([
-    ['significance', { control: { deals: 5, conversions: 6 }, treatment: { deals: 5, conversions: 1 } }, 'body.control.conversions'],
-    ['significance', { control: { deals: -1, conversions: 0 }, treatment: { deals: 5, conversions: 1 } }, 'body.control.deals'],
-    ['significance', { control: { deals: 5, conversions: 1 }, treatment: { deals: 5, conversions: 1 }, confidence: 1.5 }, 'body.confidence'],
+    [
+      'significance',
+      { control: { deals: 5, conversions: 6 }, treatment: { deals: 5, conversions: 1 } },
+      'body.control.conversions',
+    ],
+    [
+      'significance',
+      { control: { deals: -1, conversions: 0 }, treatment: { deals: 5, conversions: 1 } },
+      'body.control.deals',
+    ],
+    [
+      'significance',
+      { control: { deals: 5, conversions: 1 }, treatment: { deals: 5, conversions: 1 }, confidence: 1.5 },
+      'body.confidence',
+    ],
     ['sample-size', { baselineRate: 1.2, minimumDetectableEffect: 0.1 }, 'body.baselineRate'],
     ['sample-size', { baselineRate: 0.95, minimumDetectableEffect: 0.1 }, 'body.minimumDetectableEffect'],
     ['sample-size', { baselineRate: 0.1, minimumDetectableEffect: 0 }, 'body.minimumDetectableEffect'],
     ['power', { baselineRate: 0.1, control: 1.5, treatment: 10 }, 'body.control'],
     ['revenue', { control: { values: [] }, treatment: { values: [1] } }, 'body.control.values'],
-    ['srm', { counts: { control: 1, treatment: 1 }, planned: { control: 0, treatment: 1 } }, 'body.planned.control'],
+    [
+      'srm',
+      { counts: { control: 1, treatment: 1 }, planned: { control: 0, treatment: 1 } },
+      'body.planned.control',
+    ],
     ['adjust', { pValues: [0.5, 1.5], method: 'holm' }, 'body.pValues.1'],
     ['sequential', { informationFractions: [0.5, 0.25] }, 'body.informationFractions'],
     ['sample-size', { baselineRate: 0.1, minimumDetectableEffect: 0.1, extra: 1 }, 'body'],

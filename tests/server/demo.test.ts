@@ -7,18 +7,31 @@ let cookie: string
 beforeAll(async () => {
   ctx = await createTestContext()
   expect(await seedDemo(ctx.db, ctx.now())).toBe(true)
-  const login = await ctx.request({}, 'POST', '/api/auth/login', { email: 'analyst@demo.local', password: DEMO_PASSWORD })
+  const login = await ctx.request({}, 'POST', '/api/auth/login', {
+    email: 'analyst@demo.local',
+    password: DEMO_PASSWORD,
+  })
   cookie = login.headers.get('set-cookie')!.match(/cxw_session=([^;]+)/)![1]!
 })
-afterAll(async () => { await ctx?.close() })
+afterAll(async () => {
+  await ctx?.close()
+})
 
 const get = async (path: string) => (await ctx.request({ cookie }, 'GET', path)).body
 
 describe('the demo workspaces', () => {
   it('seeds once: a second start leaves them as they are', async () => {
     expect(await seedDemo(ctx.db, ctx.now())).toBe(false)
-    expect((await get('/api/me')).workspaces.map((w: { slug: string }) => w.slug)).toEqual(['demo', 'demo-ru'])
-    expect(DEMO_USERS.map((u) => u.email)).toEqual(['marketer@demo.local', 'analyst@demo.local', 'leader@demo.local', 'admin@demo.local'])
+    expect((await get('/api/me')).workspaces.map((w: { slug: string }) => w.slug)).toEqual([
+      'demo',
+      'demo-ru',
+    ])
+    expect(DEMO_USERS.map((u) => u.email)).toEqual([
+      'marketer@demo.local',
+      'analyst@demo.local',
+      'leader@demo.local',
+      'admin@demo.local',
+    ])
   })
 
   for (const slug of ['demo', 'demo-ru']) {
@@ -28,26 +41,43 @@ describe('the demo workspaces', () => {
       expect(map.stages).toHaveLength(12)
       expect(map.stages.flatMap((s: { barriers: unknown[] }) => s.barriers)).toHaveLength(4)
       const backlog = await get(`/api/workspaces/${slug}/hypotheses?sort=score`)
-      expect(new Set(backlog.items.map((h: { status: string }) => h.status))).toEqual(new Set(['ready', 'draft', 'testing', 'validated']))
+      expect(new Set(backlog.items.map((h: { status: string }) => h.status))).toEqual(
+        new Set(['ready', 'draft', 'testing', 'validated']),
+      )
     })
 
     it(`${slug}: three tests — completed awaiting a decision, running, decided with a roll-out`, async () => {
       const tests = (await get(`/api/workspaces/${slug}/tests`)).items
       expect(tests.map((t: { status: string }) => t.status)).toEqual(['completed', 'running', 'decided'])
-      const counts = async (id: number) => ctx.db.selectFrom('arm_totals').select(['group', 'deals', 'conversions']).where('test_id', '=', id).orderBy('group').execute()
-      expect(await counts(tests[0].id)).toEqual([{ group: 'control', deals: 60, conversions: 9 }, { group: 'treatment', deals: 62, conversions: 17 }])
+      const counts = async (id: number) =>
+        ctx.db
+          .selectFrom('arm_totals')
+          .select(['group', 'deals', 'conversions'])
+          .where('test_id', '=', id)
+          .orderBy('group')
+          .execute()
+      expect(await counts(tests[0].id)).toEqual([
+        { group: 'control', deals: 60, conversions: 9 },
+        { group: 'treatment', deals: 62, conversions: 17 },
+      ])
       const running = await counts(tests[1].id)
       const total = running.reduce((s, r) => s + r.deals, 0)
       expect(total / 150).toBeGreaterThan(0.35)
       expect(total / 150).toBeLessThan(0.45)
       const decided = await get(`/api/workspaces/${slug}/tests/${tests[2].id}/decision`)
       expect(decided.verdict).toBe('roll_out')
-      expect((await get(`/api/workspaces/${slug}/barriers/${tests[2].links.barrier}`)).status).toBe('addressed')
+      expect((await get(`/api/workspaces/${slug}/barriers/${tests[2].links.barrier}`)).status).toBe(
+        'addressed',
+      )
     })
   }
 
   it('has outcomes that arrived after their deals, recorded as updates', async () => {
-    const updates = await ctx.db.selectFrom('audit_log').select('id').where('action', '=', 'deal.updated').execute()
+    const updates = await ctx.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'deal.updated')
+      .execute()
     expect(updates.length).toBeGreaterThan(5)
   })
 

@@ -35,7 +35,10 @@ describe('a test run end to end by an integration with an API key', () => {
     received = []
     const ws = await ctx.newWorkspace()
     const secret = 'a-long-webhook-secret-123'
-    expect((await ws.call('admin', 'PATCH', '/settings', { webhookUrl: receiverUrl, webhookSecret: secret })).status).toBe(200)
+    expect(
+      (await ws.call('admin', 'PATCH', '/settings', { webhookUrl: receiverUrl, webhookSecret: secret }))
+        .status,
+    ).toBe(200)
     const segment = await ws.segment({ yearlyDeals: 2400, valuePerConversion: 1200 })
     const journey = await ws.journey({ segmentId: segment.id })
     const stage = await ws.stage({ journeyId: journey.id })
@@ -50,54 +53,128 @@ describe('a test run end to end by an integration with an API key', () => {
     const key = { bearer: (await ws.call('admin', 'POST', '/api-keys', { name: 'CRM' })).body.key as string }
 
     const list = ['customerKey', ...Array.from({ length: 60 }, (_, i) => `CRM-${1000 + i}`)].join('\n')
-    const assigned = await ctx.request(key, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/assignments/csv`, list, { 'content-type': 'text/csv' })
+    const assigned = await ctx.request(
+      key,
+      'POST',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/assignments/csv`,
+      list,
+      { 'content-type': 'text/csv' },
+    )
     expect(assigned.status).toBe(200)
-    const file = (assigned.body as string).replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((l) => l.split(','))
+    const file = (assigned.body as string)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','))
     expect(file).toHaveLength(60)
     const groupOf = new Map(file.map(([k, g]) => [k!, g!]))
 
-    const deal = (i: number, converted: boolean) => ({ externalId: `D-${i}`, customerKey: `CRM-${1000 + i}`, closedAt: new Date(start.getTime() - (10 - (i % 10)) * DAY).toISOString(), converted, revenue: converted ? 900 + i : null })
-    const first = await ctx.request(key, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/deals`, Array.from({ length: 30 }, (_, i) => deal(i, i % 4 === 0)))
+    const deal = (i: number, converted: boolean) => ({
+      externalId: `D-${i}`,
+      customerKey: `CRM-${1000 + i}`,
+      closedAt: new Date(start.getTime() - (10 - (i % 10)) * DAY).toISOString(),
+      converted,
+      revenue: converted ? 900 + i : null,
+    })
+    const first = await ctx.request(
+      key,
+      'POST',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/deals`,
+      Array.from({ length: 30 }, (_, i) => deal(i, i % 4 === 0)),
+    )
     expect(first.body).toMatchObject({ inserted: 30, testStatus: 'running' })
-    const again = await ctx.request(key, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/deals`, [deal(0, true), deal(1, true)])
+    const again = await ctx.request(key, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/deals`, [
+      deal(0, true),
+      deal(1, true),
+    ])
     expect(again.body).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 })
     const running = await ws.call('analyst', 'GET', `/tests/${test.id}/results`)
-    expect(running.body).toMatchObject({ provisional: true, progress: { targetDeals: 40, deals: { total: 30 } } })
+    expect(running.body).toMatchObject({
+      provisional: true,
+      progress: { targetDeals: 40, deals: { total: 30 } },
+    })
 
-    const last = await ctx.request(key, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/deals`, Array.from({ length: 10 }, (_, i) => deal(30 + i, i % 2 === 0)))
+    const last = await ctx.request(
+      key,
+      'POST',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/deals`,
+      Array.from({ length: 10 }, (_, i) => deal(30 + i, i % 2 === 0)),
+    )
     expect(last.body.testStatus).toBe('completed')
-    const late = await ctx.request(key, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/deals`, [deal(50, true)])
+    const late = await ctx.request(key, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/deals`, [
+      deal(50, true),
+    ])
     expect(late.body).toMatchObject({ inserted: 1, late: 1 })
 
     const delivered = await createWebhookDispatcher({ db: ctx.db, clock: ctx.now }).deliverDue()
     expect(delivered).toBe(1)
     expect(received).toHaveLength(1)
     const hook = received[0]!
-    expect(verifyWebhookSignature(secret, String(hook.headers['x-cxw-timestamp']), hook.body, String(hook.headers['x-cxw-signature']))).toBe(true)
-    expect(JSON.parse(hook.body)).toMatchObject({ event: 'test.completed', reason: 'target_reached', test: { id: test.id } })
+    expect(
+      verifyWebhookSignature(
+        secret,
+        String(hook.headers['x-cxw-timestamp']),
+        hook.body,
+        String(hook.headers['x-cxw-signature']),
+      ),
+    ).toBe(true)
+    expect(JSON.parse(hook.body)).toMatchObject({
+      event: 'test.completed',
+      reason: 'target_reached',
+      test: { id: test.id },
+    })
 
     const results = await ws.call('leader', 'GET', `/tests/${test.id}/results?lang=ru`)
     expect(results.status).toBe(200)
     const arms = { control: { deals: 0, conversions: 0 }, treatment: { deals: 0, conversions: 0 } }
-    const outcomes = new Map<number, boolean>(Array.from({ length: 40 }, (_, i) => [i, i < 30 ? i % 4 === 0 : (i - 30) % 2 === 0]))
+    const outcomes = new Map<number, boolean>(
+      Array.from({ length: 40 }, (_, i) => [i, i < 30 ? i % 4 === 0 : (i - 30) % 2 === 0]),
+    )
     outcomes.set(1, true)
     for (const [i, converted] of outcomes) {
       const arm = arms[groupOf.get(`CRM-${1000 + i}`) as 'control' | 'treatment']
       arm.deals++
       if (converted) arm.conversions++
     }
-    expect(results.body).toMatchObject({ provisional: false, lateDeals: 1, progress: { deals: { control: arms.control.deals, treatment: arms.treatment.deals, total: 40 }, targetReached: true } })
+    expect(results.body).toMatchObject({
+      provisional: false,
+      lateDeals: 1,
+      progress: {
+        deals: { control: arms.control.deals, treatment: arms.treatment.deals, total: 40 },
+        targetReached: true,
+      },
+    })
     expect(results.body.verdict.fisher.pValue).toBe(fisherExact(arms).pValue)
-    const expected = verdict({ ...arms, plan: { alpha: 0.05, power: 0.8, alternative: 'two-sided', controlShare: 0.5, targetDeals: 40, baselineRate: 0.15, expectedLift: 0.12 } })
+    const expected = verdict({
+      ...arms,
+      plan: {
+        alpha: 0.05,
+        power: 0.8,
+        alternative: 'two-sided',
+        controlShare: 0.5,
+        targetDeals: 40,
+        baselineRate: 0.15,
+        expectedLift: 0.12,
+      },
+    })
     expect(results.body.verdict.pValue).toBe(expected.pValue)
     expect(results.body.summary).toBe(expected.summary.ru)
-    expect(results.body.series.at(-1)).toMatchObject({ control: { deals: arms.control.deals }, treatment: { deals: arms.treatment.deals } })
+    expect(results.body.series.at(-1)).toMatchObject({
+      control: { deals: arms.control.deals },
+      treatment: { deals: arms.treatment.deals },
+    })
 
     const portfolio = await ws.call('leader', 'GET', '/portfolio?adjust=holm')
     expect(portfolio.status).toBe(200)
     expect(portfolio.body.awaitingDecision).toEqual([test.id])
     const entry = portfolio.body.tests.find((t: { id: number }) => t.id === test.id)
-    expect(entry).toMatchObject({ status: 'completed', progress: { deals: { total: 40 } }, result: { pValue: expected.pValue }, adjustedPValue: expected.pValue })
+    expect(entry).toMatchObject({
+      status: 'completed',
+      progress: { deals: { total: 40 } },
+      result: { pValue: expected.pValue },
+      adjustedPValue: expected.pValue,
+    })
     expect(entry.impact.yearly).toBeCloseTo(entry.result.difference.estimate * 2400 * 1200, 6)
   })
 
@@ -108,6 +185,9 @@ describe('a test run end to end by an integration with an API key', () => {
     await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
     expect(await sweepTests(ctx.db, new Date(ctx.now().getTime() + 29 * DAY))).toBe(0)
     expect(await sweepTests(ctx.db, new Date(ctx.now().getTime() + 31 * DAY))).toBe(1)
-    expect((await ws.call('analyst', 'GET', `/tests/${test.id}`)).body).toMatchObject({ status: 'completed', completionReason: 'max_duration' })
+    expect((await ws.call('analyst', 'GET', `/tests/${test.id}`)).body).toMatchObject({
+      status: 'completed',
+      completionReason: 'max_duration',
+    })
   })
 })

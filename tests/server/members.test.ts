@@ -2,20 +2,36 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 
 let ctx: TestContext
-beforeAll(async () => { ctx = await createTestContext() })
-afterAll(async () => { await ctx?.close() })
+beforeAll(async () => {
+  ctx = await createTestContext()
+})
+afterAll(async () => {
+  await ctx?.close()
+})
 
 describe('members and comments', () => {
   it('adds a new person with an account, changes their role, and removes them', async () => {
     const ws = await ctx.newWorkspace()
-    const added = await ws.call('admin', 'POST', '/members', { email: 'New.Person@Example.test', name: 'New Person', password: 'long enough', role: 'marketer' })
+    const added = await ws.call('admin', 'POST', '/members', {
+      email: 'New.Person@Example.test',
+      name: 'New Person',
+      password: 'long enough',
+      role: 'marketer',
+    })
     expect(added.status).toBe(201)
     expect(added.body).toMatchObject({ email: 'new.person@example.test', role: 'marketer' })
-    const login = await ctx.request({}, 'POST', '/api/auth/login', { email: 'new.person@example.test', password: 'long enough' })
+    const login = await ctx.request({}, 'POST', '/api/auth/login', {
+      email: 'new.person@example.test',
+      password: 'long enough',
+    })
     expect(login.status).toBe(200)
-    expect((await ws.call('admin', 'PATCH', `/members/${added.body.userId}`, { role: 'leader' })).status).toBe(204)
+    expect(
+      (await ws.call('admin', 'PATCH', `/members/${added.body.userId}`, { role: 'leader' })).status,
+    ).toBe(204)
     const list = await ws.call('marketer', 'GET', '/members')
-    expect(list.body.items.find((m: { userId: number }) => m.userId === added.body.userId).role).toBe('leader')
+    expect(list.body.items.find((m: { userId: number }) => m.userId === added.body.userId).role).toBe(
+      'leader',
+    )
     expect((await ws.call('admin', 'DELETE', `/members/${added.body.userId}`)).status).toBe(204)
     expect((await ws.call('admin', 'GET', '/members')).body.items).toHaveLength(4)
   })
@@ -23,9 +39,15 @@ describe('members and comments', () => {
   it('adds an existing account by email alone, and refuses a duplicate', async () => {
     const ws = await ctx.newWorkspace()
     const other = await ctx.newWorkspace()
-    const res = await ws.call('admin', 'POST', '/members', { email: other.members.analyst.email, role: 'analyst' })
+    const res = await ws.call('admin', 'POST', '/members', {
+      email: other.members.analyst.email,
+      role: 'analyst',
+    })
     expect(res.status).toBe(201)
-    const again = await ws.call('admin', 'POST', '/members', { email: other.members.analyst.email, role: 'leader' })
+    const again = await ws.call('admin', 'POST', '/members', {
+      email: other.members.analyst.email,
+      role: 'leader',
+    })
     expect(again.status).toBe(409)
   })
 
@@ -33,7 +55,10 @@ describe('members and comments', () => {
     const ws = await ctx.newWorkspace()
     const res = await ws.call('admin', 'POST', '/members', { email: 'stranger@example.test', role: 'leader' })
     expect(res.status).toBe(422)
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['body.name', 'body.password'])
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      'body.name',
+      'body.password',
+    ])
   })
 
   it('keeps at least one admin', async () => {
@@ -46,25 +71,54 @@ describe('members and comments', () => {
   it('lets every member comment on a test and read the thread', async () => {
     const ws = await ctx.newWorkspace()
     const test = await ws.test()
-    expect((await ws.call('leader', 'POST', '/comments', { subjectType: 'test', subjectId: test.id, body: 'What about weekends?' })).status).toBe(201)
-    expect((await ws.call('analyst', 'POST', '/comments', { subjectType: 'test', subjectId: test.id, body: 'Included.' })).status).toBe(201)
+    expect(
+      (
+        await ws.call('leader', 'POST', '/comments', {
+          subjectType: 'test',
+          subjectId: test.id,
+          body: 'What about weekends?',
+        })
+      ).status,
+    ).toBe(201)
+    expect(
+      (
+        await ws.call('analyst', 'POST', '/comments', {
+          subjectType: 'test',
+          subjectId: test.id,
+          body: 'Included.',
+        })
+      ).status,
+    ).toBe(201)
     const thread = await ws.call('marketer', 'GET', `/comments?subjectType=test&subjectId=${test.id}`)
     expect(thread.body.items.map((c: { body: string; authorId: number }) => [c.body, c.authorId])).toEqual([
-      ['What about weekends?', ws.members.leader.id], ['Included.', ws.members.analyst.id],
+      ['What about weekends?', ws.members.leader.id],
+      ['Included.', ws.members.analyst.id],
     ])
-    const missing = await ws.call('leader', 'POST', '/comments', { subjectType: 'barrier', subjectId: 999999, body: 'x' })
+    const missing = await ws.call('leader', 'POST', '/comments', {
+      subjectType: 'barrier',
+      subjectId: 999999,
+      body: 'x',
+    })
     expect(missing.status).toBe(422)
   })
 
   it('edits and removes touchpoints and journeys', async () => {
     const ws = await ctx.newWorkspace()
     const stage = await ws.stage()
-    const tp = await ws.call('marketer', 'POST', '/touchpoints', { stageId: stage.id, channel: 'sms', description: 'Reminder' })
-    expect((await ws.call('marketer', 'PATCH', `/touchpoints/${tp.body.id}`, { channel: 'call' })).body).toMatchObject({ channel: 'call', description: 'Reminder' })
+    const tp = await ws.call('marketer', 'POST', '/touchpoints', {
+      stageId: stage.id,
+      channel: 'sms',
+      description: 'Reminder',
+    })
+    expect(
+      (await ws.call('marketer', 'PATCH', `/touchpoints/${tp.body.id}`, { channel: 'call' })).body,
+    ).toMatchObject({ channel: 'call', description: 'Reminder' })
     expect((await ws.call('marketer', 'GET', `/touchpoints?stage=${stage.id}`)).body.items).toHaveLength(1)
     expect((await ws.call('marketer', 'DELETE', `/touchpoints/${tp.body.id}`)).status).toBe(204)
     const journey = await ws.journey()
-    expect((await ws.call('marketer', 'PATCH', `/journeys/${journey.id}`, { name: 'Renamed' })).body.name).toBe('Renamed')
+    expect(
+      (await ws.call('marketer', 'PATCH', `/journeys/${journey.id}`, { name: 'Renamed' })).body.name,
+    ).toBe('Renamed')
     expect((await ws.call('marketer', 'DELETE', `/journeys/${journey.id}`)).status).toBe(204)
     expect((await ws.call('marketer', 'GET', `/journeys/${journey.id}`)).status).toBe(404)
   })

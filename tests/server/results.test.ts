@@ -3,8 +3,12 @@ import { achievedPower, obrienFlemingBoundaries, twoProportionZTest, verdict } f
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 
 let ctx: TestContext
-beforeAll(async () => { ctx = await createTestContext() })
-afterAll(async () => { await ctx?.close() })
+beforeAll(async () => {
+  ctx = await createTestContext()
+})
+afterAll(async () => {
+  await ctx?.close()
+})
 
 const DAY = 86_400_000
 
@@ -15,7 +19,10 @@ async function startedTest(plan: Record<string, unknown>, customers: number, str
   ctx.setNow(new Date(start.getTime() - 40 * DAY))
   await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
   ctx.setNow(start)
-  const list = Array.from({ length: customers }, (_, i) => ({ customerKey: `C-${i}`, ...(strata ? { stratum: strata[i % strata.length] } : {}) }))
+  const list = Array.from({ length: customers }, (_, i) => ({
+    customerKey: `C-${i}`,
+    ...(strata ? { stratum: strata[i % strata.length] } : {}),
+  }))
   const assigned = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, { customers: list })
   return { ws, test, assigned: assigned.body.items as { customerKey: string; group: string }[] }
 }
@@ -23,30 +30,58 @@ async function startedTest(plan: Record<string, unknown>, customers: number, str
 describe('results of a running test', () => {
   it('say "provisional" before the target, show progress, and what 100 and 150 deals can detect', async () => {
     const { ws, test } = await startedTest({ targetDeals: 200 }, 40)
-    const deals = Array.from({ length: 40 }, (_, i) => ({ externalId: `D-${i}`, customerKey: `C-${i}`, closedAt: new Date(ctx.now().getTime() - (i % 20) * DAY).toISOString(), converted: i % 5 === 0 }))
+    const deals = Array.from({ length: 40 }, (_, i) => ({
+      externalId: `D-${i}`,
+      customerKey: `C-${i}`,
+      closedAt: new Date(ctx.now().getTime() - (i % 20) * DAY).toISOString(),
+      converted: i % 5 === 0,
+    }))
     await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, deals)
     const res = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ provisional: true, progress: { targetDeals: 200, deals: { total: 40 }, share: 0.2, targetReached: false } })
+    expect(res.body).toMatchObject({
+      provisional: true,
+      progress: { targetDeals: 200, deals: { total: 40 }, share: 0.2, targetReached: false },
+    })
     // 40 deals over the last 20 days: 14 deals a week at that pace
     expect(res.body.progress.dealsPerWeek).toBeCloseTo(40 / 4, 6)
     expect(new Date(res.body.progress.projectedCompletion).getTime()).toBeGreaterThan(ctx.now().getTime())
     const [p100, p150] = res.body.planning.practice
     expect(p100.deals).toBe(100)
-    expect(p150.power).toBeCloseTo(achievedPower({ baselineRate: 0.15, alpha: 0.05, alternative: 'two-sided', effect: 0.12, control: 75, treatment: 75 }), 12)
+    expect(p150.power).toBeCloseTo(
+      achievedPower({
+        baselineRate: 0.15,
+        alpha: 0.05,
+        alternative: 'two-sided',
+        effect: 0.12,
+        control: 75,
+        treatment: 75,
+      }),
+      12,
+    )
     expect(p150.minimumDetectableEffect).toBeLessThan(p100.minimumDetectableEffect)
     expect(res.body.series.length).toBe(20)
     expect(typeof res.body.summary).toBe('string')
   })
 
-  it('show each interim look with its O\'Brien-Fleming boundary and whether it was crossed', async () => {
+  it("show each interim look with its O'Brien-Fleming boundary and whether it was crossed", async () => {
     const { ws, test } = await startedTest({ targetDeals: 400, interimLooks: 3 }, 100)
-    const deals = Array.from({ length: 100 }, (_, i) => ({ externalId: `D-${i}`, customerKey: `C-${i}`, closedAt: new Date(ctx.now().getTime() - (30 - (i % 30)) * DAY).toISOString(), converted: i % 3 === 0 }))
+    const deals = Array.from({ length: 100 }, (_, i) => ({
+      externalId: `D-${i}`,
+      customerKey: `C-${i}`,
+      closedAt: new Date(ctx.now().getTime() - (30 - (i % 30)) * DAY).toISOString(),
+      converted: i % 3 === 0,
+    }))
     await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, deals)
     const res = await ws.call('analyst', 'GET', `/tests/${test.id}/results`)
     const expected = obrienFlemingBoundaries(0.05, [0.25, 0.5, 0.75, 1])
     expect(res.body.interimLooks.map((l: { boundary: number }) => l.boundary)).toEqual(expected.boundaries)
-    expect(res.body.interimLooks.map((l: { reached: boolean }) => l.reached)).toEqual([true, false, false, false])
+    expect(res.body.interimLooks.map((l: { reached: boolean }) => l.reached)).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ])
     const first = res.body.interimLooks[0]
     const at = res.body.series.find((p: { day: string }) => p.day === first.day)
     expect(first.z).toBe(twoProportionZTest({ control: at.control, treatment: at.treatment }).z)
@@ -55,19 +90,39 @@ describe('results of a running test', () => {
   })
 
   it('show the balance of every stratum for stratified blocks', async () => {
-    const { ws, test } = await startedTest({ targetDeals: 400, assignmentMethod: 'stratified_blocks', blockSize: 4 }, 48, ['North', 'South', 'East'])
+    const { ws, test } = await startedTest(
+      { targetDeals: 400, assignmentMethod: 'stratified_blocks', blockSize: 4 },
+      48,
+      ['North', 'South', 'East'],
+    )
     const res = await ws.call('analyst', 'GET', `/tests/${test.id}/results`)
     expect(res.body.balance).toEqual([
-      { stratum: 'East', control: 8, treatment: 8 }, { stratum: 'North', control: 8, treatment: 8 }, { stratum: 'South', control: 8, treatment: 8 },
+      { stratum: 'East', control: 8, treatment: 8 },
+      { stratum: 'North', control: 8, treatment: 8 },
+      { stratum: 'South', control: 8, treatment: 8 },
     ])
   })
 
   it('export as CSV, one field per line', async () => {
     const { ws, test } = await startedTest({ targetDeals: 200 }, 10)
-    await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, [{ externalId: 'D-1', customerKey: 'C-1', closedAt: new Date(ctx.now().getTime() - DAY).toISOString(), converted: true }])
-    const res = await ctx.request({ cookie: ws.members.leader.cookie }, 'GET', `/api/workspaces/${ws.slug}/tests/${test.id}/results?format=csv`)
+    await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, [
+      {
+        externalId: 'D-1',
+        customerKey: 'C-1',
+        closedAt: new Date(ctx.now().getTime() - DAY).toISOString(),
+        converted: true,
+      },
+    ])
+    const res = await ctx.request(
+      { cookie: ws.members.leader.cookie },
+      'GET',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/results?format=csv`,
+    )
     expect(res.headers.get('content-type')).toMatch(/text\/csv/)
-    const lines = (res.body as string).replace(/^\uFEFF/, '').trim().split('\r\n')
+    const lines = (res.body as string)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
     expect(lines[0]).toBe('field,value')
     expect(lines).toContain('progress.deals.total,1')
     expect(lines).toContain('test.status,running')
@@ -81,10 +136,18 @@ describe('results of a running test', () => {
 
   it('are kept with the decision: the totals and the verdict it was made on', async () => {
     const { ws, test } = await startedTest({ targetDeals: 10 }, 10)
-    const deals = Array.from({ length: 10 }, (_, i) => ({ externalId: `D-${i}`, customerKey: `C-${i}`, closedAt: new Date(ctx.now().getTime() - DAY).toISOString(), converted: i < 4 }))
+    const deals = Array.from({ length: 10 }, (_, i) => ({
+      externalId: `D-${i}`,
+      customerKey: `C-${i}`,
+      closedAt: new Date(ctx.now().getTime() - DAY).toISOString(),
+      converted: i < 4,
+    }))
     await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, deals)
     const results = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
-    const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, { verdict: 'iterate', rationale: 'Too few deals to tell' })
+    const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, {
+      verdict: 'iterate',
+      rationale: 'Too few deals to tell',
+    })
     expect(decision.body.results.verdict.pValue).toBe(results.body.verdict.pValue)
     expect(decision.body.results.totals.control.deals + decision.body.results.totals.treatment.deals).toBe(10)
   })
@@ -94,18 +157,62 @@ describe('a decision and the data after it', () => {
   it('recomputes from the raw deals to the numbers it was made on, and says when the data changed since', async () => {
     const { ws, test } = await startedTest({ targetDeals: 10 }, 10)
     const closedAt = new Date(ctx.now().getTime() - DAY).toISOString()
-    await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, Array.from({ length: 10 }, (_, i) => ({ externalId: `D-${i}`, customerKey: `C-${i}`, closedAt, converted: i < 3 })))
-    const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, { verdict: 'reject', rationale: 'No difference' })
-    const raw = await ctx.db.selectFrom('deals').select(['group', (eb) => eb.fn.countAll<number>().as('deals'), (eb) => eb.fn.sum<number>(eb.case().when('converted', '=', true).then(1).else(0).end()).as('conversions')])
-      .where('test_id', '=', test.id).where('late', '=', false).groupBy('group').orderBy('group').execute()
-    const recounted = Object.fromEntries(raw.map((r) => [r.group, { deals: Number(r.deals), conversions: Number(r.conversions) }]))
+    await ws.call(
+      'analyst',
+      'POST',
+      `/tests/${test.id}/deals`,
+      Array.from({ length: 10 }, (_, i) => ({
+        externalId: `D-${i}`,
+        customerKey: `C-${i}`,
+        closedAt,
+        converted: i < 3,
+      })),
+    )
+    const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, {
+      verdict: 'reject',
+      rationale: 'No difference',
+    })
+    const raw = await ctx.db
+      .selectFrom('deals')
+      .select([
+        'group',
+        (eb) => eb.fn.countAll<number>().as('deals'),
+        (eb) =>
+          eb.fn.sum<number>(eb.case().when('converted', '=', true).then(1).else(0).end()).as('conversions'),
+      ])
+      .where('test_id', '=', test.id)
+      .where('late', '=', false)
+      .groupBy('group')
+      .orderBy('group')
+      .execute()
+    const recounted = Object.fromEntries(
+      raw.map((r) => [r.group, { deals: Number(r.deals), conversions: Number(r.conversions) }]),
+    )
     expect(decision.body.results.totals).toEqual(recounted)
-    const verdictNow = verdict({ control: recounted.control!, treatment: recounted.treatment!, plan: { alpha: 0.05, power: 0.8, alternative: 'two-sided', controlShare: 0.5, targetDeals: 10, baselineRate: 0.15, expectedLift: 0.12 } })
+    const verdictNow = verdict({
+      control: recounted.control!,
+      treatment: recounted.treatment!,
+      plan: {
+        alpha: 0.05,
+        power: 0.8,
+        alternative: 'two-sided',
+        controlShare: 0.5,
+        targetDeals: 10,
+        baselineRate: 0.15,
+        expectedLift: 0.12,
+      },
+    })
     expect(decision.body.results.verdict.pValue).toBe(verdictNow.pValue)
     const unchanged = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
-    expect(unchanged.body.decision).toMatchObject({ id: decision.body.id, verdict: 'reject', changedSinceDecision: false })
+    expect(unchanged.body.decision).toMatchObject({
+      id: decision.body.id,
+      verdict: 'reject',
+      changedSinceDecision: false,
+    })
 
-    await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, [{ externalId: 'D-5', customerKey: 'C-5', closedAt, converted: true }])
+    await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, [
+      { externalId: 'D-5', customerKey: 'C-5', closedAt, converted: true },
+    ])
     const changed = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
     expect(changed.body.decision).toMatchObject({ changedSinceDecision: true, totalsAtDecision: recounted })
   })

@@ -7,17 +7,34 @@ beforeAll(async () => {
   ctx = await createTestContext()
   ws = await ctx.newWorkspace()
 })
-afterAll(async () => { await ctx?.close() })
+afterAll(async () => {
+  await ctx?.close()
+})
 
-const auditCount = async () => (await ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', ws.id).executeTakeFirstOrThrow()).n
+const auditCount = async () =>
+  (
+    await ctx.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', ws.id)
+      .executeTakeFirstOrThrow()
+  ).n
 
 /** Sends a bad request and checks the documented 400 and that nothing was written. */
-async function refused(method: string, path: string, body: unknown, expectedPaths: string[], code = 'invalid_input') {
+async function refused(
+  method: string,
+  path: string,
+  body: unknown,
+  expectedPaths: string[],
+  code = 'invalid_input',
+) {
   const before = await auditCount()
   const res = await ws.call('admin', method, path, body)
   expect(res.status, JSON.stringify(res.body)).toBe(400)
   expect(res.body.error.code).toBe(code)
-  expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(expectedPaths))
+  expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+    expect.arrayContaining(expectedPaths),
+  )
   expect(await auditCount()).toBe(before)
   return res.body.error
 }
@@ -42,27 +59,66 @@ describe('bad input gets a 400 naming the field, and nothing changes', () => {
 
   it('refuses an empty title after trimming', async () => {
     const stage = await ws.stage()
-    await refused('POST', '/barriers', { stageId: stage.id, title: '   ', kind: 'trust', evidenceSource: 'forum', severity: 'low' }, ['body.title'])
+    await refused(
+      'POST',
+      '/barriers',
+      { stageId: stage.id, title: '   ', kind: 'trust', evidenceSource: 'forum', severity: 'low' },
+      ['body.title'],
+    )
   })
 
   it('refuses values out of range', async () => {
     const stage = await ws.stage()
-    await refused('POST', '/barriers', { stageId: stage.id, title: 'B', kind: 'trust', evidenceSource: 'forum', severity: 'low', shareAffected: 1.5 }, ['body.shareAffected'])
+    await refused(
+      'POST',
+      '/barriers',
+      {
+        stageId: stage.id,
+        title: 'B',
+        kind: 'trust',
+        evidenceSource: 'forum',
+        severity: 'low',
+        shareAffected: 1.5,
+      },
+      ['body.shareAffected'],
+    )
   })
 
   it('refuses an unknown enum value', async () => {
     const stage = await ws.stage()
-    await refused('POST', '/barriers', { stageId: stage.id, title: 'B', kind: 'bad', evidenceSource: 'forum', severity: 'low' }, ['body.kind'])
+    await refused(
+      'POST',
+      '/barriers',
+      { stageId: stage.id, title: 'B', kind: 'bad', evidenceSource: 'forum', severity: 'low' },
+      ['body.kind'],
+    )
   })
 
   it('refuses a baseline plus lift outside (0, 1), pointing at the lift', async () => {
     const rec = await ws.recommendation()
-    await refused('POST', '/hypotheses', { recommendationId: rec.id, change: 'c', expectedOutcome: 'o', primaryMetric: 'm', baselineRate: 0.9, expectedLift: 0.2 }, ['body.expectedLift'])
+    await refused(
+      'POST',
+      '/hypotheses',
+      {
+        recommendationId: rec.id,
+        change: 'c',
+        expectedOutcome: 'o',
+        primaryMetric: 'm',
+        baselineRate: 0.9,
+        expectedLift: 0.2,
+      },
+      ['body.expectedLift'],
+    )
   })
 
   it('refuses a maximum duration shorter than the minimum', async () => {
     const h = await ws.hypothesis()
-    await refused('POST', '/tests', { hypothesisId: h.id, name: 'T', plan: { targetDeals: 100, minDurationDays: 30, maxDurationDays: 10 } }, ['body.plan.maxDurationDays'])
+    await refused(
+      'POST',
+      '/tests',
+      { hypothesisId: h.id, name: 'T', plan: { targetDeals: 100, minDurationDays: 30, maxDurationDays: 10 } },
+      ['body.plan.maxDurationDays'],
+    )
   })
 
   it('refuses a malformed id in the path and in the query', async () => {
@@ -79,7 +135,9 @@ describe('bad input gets a 400 naming the field, and nothing changes', () => {
 
   it('refuses invalid UTF-8 bytes', async () => {
     const before = await auditCount()
-    const bytes = new Uint8Array([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])
+    const bytes = new Uint8Array([
+      0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d,
+    ])
     const res = await ws.call('admin', 'POST', '/segments', bytes)
     expect(res.status).toBe(400)
     expect(['malformed_json', 'invalid_input']).toContain(res.body.error.code)
@@ -93,7 +151,10 @@ describe('bad input gets a 400 naming the field, and nothing changes', () => {
   it('answers an unknown parent id with 422 naming the field', async () => {
     const res = await ws.call('admin', 'POST', '/journeys', { segmentId: 999999, name: 'J' })
     expect(res.status).toBe(422)
-    expect(res.body.error).toMatchObject({ code: 'unknown_reference', details: [{ path: 'body.segmentId', message: 'unknown segment' }] })
+    expect(res.body.error).toMatchObject({
+      code: 'unknown_reference',
+      details: [{ path: 'body.segmentId', message: 'unknown segment' }],
+    })
   })
 
   it('answers an unknown object with 404, and an unknown route too', async () => {
@@ -116,13 +177,24 @@ describe('the OpenAPI document and its reference page', () => {
     const res = await ctx.request({}, 'GET', '/api/openapi.json')
     expect(res.status).toBe(200)
     expect(res.body.openapi).toBe('3.1.0')
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
-      '/api/auth/login', '/api/me', '/api/workspaces/{workspace}/segments', '/api/workspaces/{workspace}/journeys/{id}',
-      '/api/workspaces/{workspace}/barriers', '/api/workspaces/{workspace}/hypotheses', '/api/workspaces/{workspace}/tests/{id}/start',
-      '/api/workspaces/{workspace}/tests/{id}/decision', '/api/workspaces/{workspace}/members', '/api/workspaces/{workspace}/api-keys',
-      '/api/workspaces/{workspace}/audit',
-    ]))
-    expect(Object.keys(res.body.components.schemas)).toEqual(expect.arrayContaining(['CreateBarrier', 'Barrier', 'Hypothesis', 'Test', 'Decision', 'Error']))
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/auth/login',
+        '/api/me',
+        '/api/workspaces/{workspace}/segments',
+        '/api/workspaces/{workspace}/journeys/{id}',
+        '/api/workspaces/{workspace}/barriers',
+        '/api/workspaces/{workspace}/hypotheses',
+        '/api/workspaces/{workspace}/tests/{id}/start',
+        '/api/workspaces/{workspace}/tests/{id}/decision',
+        '/api/workspaces/{workspace}/members',
+        '/api/workspaces/{workspace}/api-keys',
+        '/api/workspaces/{workspace}/audit',
+      ]),
+    )
+    expect(Object.keys(res.body.components.schemas)).toEqual(
+      expect.arrayContaining(['CreateBarrier', 'Barrier', 'Hypothesis', 'Test', 'Decision', 'Error']),
+    )
   })
 
   it('serves a readable reference page', async () => {
@@ -137,12 +209,22 @@ describe('text that cannot be stored as sent', () => {
   it('refuses a lone surrogate, which would come back as another character', async () => {
     const res = await ws.call('admin', 'POST', '/segments', '{"name": "A\\ud800B"}')
     expect(res.status).toBe(400)
-    expect(res.body.error.details[0]).toMatchObject({ path: 'body.name', message: 'must be well-formed Unicode (no lone surrogates)' })
+    expect(res.body.error.details[0]).toMatchObject({
+      path: 'body.name',
+      message: 'must be well-formed Unicode (no lone surrogates)',
+    })
     const test = await ws.test()
     await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
-    const assign = await ws.call('analyst', 'POST', `/tests/${test.id}/assignments`, '{"customerKey": "K\\udfff"}')
+    const assign = await ws.call(
+      'analyst',
+      'POST',
+      `/tests/${test.id}/assignments`,
+      '{"customerKey": "K\\udfff"}',
+    )
     expect(assign.status).toBe(400)
-    expect(await ctx.db.selectFrom('assignments').select('id').where('test_id', '=', test.id).execute()).toEqual([])
+    expect(
+      await ctx.db.selectFrom('assignments').select('id').where('test_id', '=', test.id).execute(),
+    ).toEqual([])
   })
 })
 
@@ -155,10 +237,15 @@ describe('requests as a browser sends them over HTTP', () => {
     try {
       const segment = await ws.segment()
       const cookie = `cxw_session=${ws.members.admin.cookie}`
-      const removed = await fetch(`http://127.0.0.1:${port}/api/workspaces/${ws.slug}/segments/${segment.id}`, { method: 'DELETE', headers: { cookie } })
+      const removed = await fetch(
+        `http://127.0.0.1:${port}/api/workspaces/${ws.slug}/segments/${segment.id}`,
+        { method: 'DELETE', headers: { cookie } },
+      )
       expect(removed.status).toBe(204)
       const typeless = await fetch(`http://127.0.0.1:${port}/api/workspaces/${ws.slug}/segments`, {
-        method: 'POST', headers: { cookie }, body: new Blob(['{"name":"x"}']),
+        method: 'POST',
+        headers: { cookie },
+        body: new Blob(['{"name":"x"}']),
       })
       expect(typeless.status).toBe(415)
     } finally {

@@ -4,20 +4,38 @@ import type { AddressInfo } from 'node:net'
 import { sql } from 'kysely'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { notifyTestCompleted } from '../../server/services/notifications.ts'
-import { createWebhookDispatcher, verifyWebhookSignature, type WebhookDispatcherOptions } from '../../server/services/webhooks.ts'
+import {
+  createWebhookDispatcher,
+  verifyWebhookSignature,
+  type WebhookDispatcherOptions,
+} from '../../server/services/webhooks.ts'
 import { createTestContext, type TestContext, type WorkspaceFixture } from '../helpers/context.ts'
 import { recordFigure } from '../helpers/figures.ts'
 
 let ctx: TestContext
-beforeAll(async () => { ctx = await createTestContext() })
-afterAll(async () => { await ctx?.close() })
+beforeAll(async () => {
+  ctx = await createTestContext()
+})
+afterAll(async () => {
+  await ctx?.close()
+})
 // A dispatcher sees every workspace's deliveries: leave none pending for the next test.
-afterEach(async () => { await ctx.db.updateTable('webhook_deliveries').set({ status: 'failed' }).where('status', '=', 'pending').execute() })
+afterEach(async () => {
+  await ctx.db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed' })
+    .where('status', '=', 'pending')
+    .execute()
+})
 
 const SECRET = 'a-long-enough-webhook-secret'
 const totals = { control: { deals: 60, conversions: 9 }, treatment: { deals: 60, conversions: 15 } }
 
-interface Received { headers: IncomingHttpHeaders; body: string; signed: boolean }
+interface Received {
+  headers: IncomingHttpHeaders
+  body: string
+  signed: boolean
+}
 
 /** A real HTTP receiver on 127.0.0.1 that records each request and checks its signature. */
 async function startReceiver(answer: (n: number) => number | 'hang' = () => 200, secret = SECRET) {
@@ -27,17 +45,30 @@ async function startReceiver(answer: (n: number) => number | 'hang' = () => 200,
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
-      const signed = verifyWebhookSignature(secret, String(req.headers['x-cxw-timestamp']), body, req.headers['x-cxw-signature'] as string)
+      const signed = verifyWebhookSignature(
+        secret,
+        String(req.headers['x-cxw-timestamp']),
+        body,
+        req.headers['x-cxw-signature'] as string,
+      )
       requests.push({ headers: req.headers, body, signed })
       const status = answer(requests.length)
-      if (status !== 'hang') res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver is broken')
+      if (status !== 'hang')
+        res
+          .writeHead(status, { 'content-type': 'text/plain' })
+          .end(status < 300 ? 'ok' : 'receiver is broken')
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}/hooks`, requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }),
+    url: `http://127.0.0.1:${port}/hooks`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 
@@ -50,29 +81,61 @@ async function webhookWorkspace(url: string) {
 
 async function complete(ws: WorkspaceFixture, at: Date, db = ctx.db) {
   const test = await ws.test()
-  const ids = await db.transaction().execute((trx) => notifyTestCompleted(trx, {
-    workspaceId: ws.id, test: { id: test.id, name: test.name, hypothesisId: test.hypothesisId }, reason: 'target_reached', completedAt: at, totals,
-  }))
+  const ids = await db.transaction().execute((trx) =>
+    notifyTestCompleted(trx, {
+      workspaceId: ws.id,
+      test: { id: test.id, name: test.name, hypothesisId: test.hypothesisId },
+      reason: 'target_reached',
+      completedAt: at,
+      totals,
+    }),
+  )
   return { test, ...ids }
 }
 
 function dispatcher(start: Date, options: Partial<WebhookDispatcherOptions> = {}) {
   let now = start
   const d = createWebhookDispatcher({ db: ctx.db, clock: () => now, timeoutMs: 1000, ...options })
-  return { ...d, advance: (ms: number) => { now = new Date(now.getTime() + ms) }, now: () => now }
+  return {
+    ...d,
+    advance: (ms: number) => {
+      now = new Date(now.getTime() + ms)
+    },
+    now: () => now,
+  }
 }
 
-const deliveries = async (ws: WorkspaceFixture) => (await ws.call('admin', 'GET', '/webhook-deliveries')).body.items
+const deliveries = async (ws: WorkspaceFixture) =>
+  (await ws.call('admin', 'GET', '/webhook-deliveries')).body.items
 
 describe('workspace settings', () => {
   it('round-trips the webhook for an admin and never returns or audits the secret', async () => {
     const ws = await ctx.newWorkspace()
-    expect((await ws.call('admin', 'GET', '/settings')).body).toEqual({ slug: ws.slug, name: `Workspace ${ws.slug}`, locale: 'en', webhookUrl: null, hasWebhookSecret: false })
-    const patched = await ws.call('admin', 'PATCH', '/settings', { name: 'Sales', locale: 'ru', webhookUrl: 'https://crm.example.com/hook', webhookSecret: SECRET })
-    const expected = { slug: ws.slug, name: 'Sales', locale: 'ru', webhookUrl: 'https://crm.example.com/hook', hasWebhookSecret: true }
+    expect((await ws.call('admin', 'GET', '/settings')).body).toEqual({
+      slug: ws.slug,
+      name: `Workspace ${ws.slug}`,
+      locale: 'en',
+      webhookUrl: null,
+      hasWebhookSecret: false,
+    })
+    const patched = await ws.call('admin', 'PATCH', '/settings', {
+      name: 'Sales',
+      locale: 'ru',
+      webhookUrl: 'https://crm.example.com/hook',
+      webhookSecret: SECRET,
+    })
+    const expected = {
+      slug: ws.slug,
+      name: 'Sales',
+      locale: 'ru',
+      webhookUrl: 'https://crm.example.com/hook',
+      hasWebhookSecret: true,
+    }
     expect(patched.body).toEqual(expected)
     expect((await ws.call('admin', 'GET', '/settings')).body).toEqual(expected)
-    const stored = await sql<{ row: string }>`select a::text as row from audit_log a where workspace_id = ${ws.id}`.execute(ctx.db)
+    const stored = await sql<{
+      row: string
+    }>`select a::text as row from audit_log a where workspace_id = ${ws.id}`.execute(ctx.db)
     expect(stored.rows.map((r) => r.row).join()).toContain('workspace.settings_changed')
     expect(stored.rows.map((r) => r.row).join()).not.toContain(SECRET)
 
@@ -82,12 +145,24 @@ describe('workspace settings', () => {
 
   it('audits a change with whether a secret is set, not the secret', async () => {
     const ws = await ctx.newWorkspace()
-    await ws.call('admin', 'PATCH', '/settings', { webhookUrl: 'https://crm.example.com/hook', webhookSecret: SECRET })
+    await ws.call('admin', 'PATCH', '/settings', {
+      webhookUrl: 'https://crm.example.com/hook',
+      webhookSecret: SECRET,
+    })
     const audit = await ws.call('admin', 'GET', '/audit?subjectType=workspace')
-    expect(audit.body.items).toMatchObject([{
-      action: 'workspace.settings_changed', subjectId: ws.id, actor: { userId: ws.members.admin.id },
-      before: { webhookUrl: null, hasWebhookSecret: false }, after: { webhookUrl: 'https://crm.example.com/hook', hasWebhookSecret: true, webhookSecretChanged: true },
-    }])
+    expect(audit.body.items).toMatchObject([
+      {
+        action: 'workspace.settings_changed',
+        subjectId: ws.id,
+        actor: { userId: ws.members.admin.id },
+        before: { webhookUrl: null, hasWebhookSecret: false },
+        after: {
+          webhookUrl: 'https://crm.example.com/hook',
+          hasWebhookSecret: true,
+          webhookSecretChanged: true,
+        },
+      },
+    ])
   })
 
   it('lets only admins read or change settings and read the delivery log', async () => {
@@ -102,38 +177,80 @@ describe('workspace settings', () => {
 
   it('refuses a non-HTTP URL, a short secret, and a URL without a secret', async () => {
     const ws = await ctx.newWorkspace()
-    const ftp = await ws.call('admin', 'PATCH', '/settings', { webhookUrl: 'ftp://example.com/x', webhookSecret: SECRET })
+    const ftp = await ws.call('admin', 'PATCH', '/settings', {
+      webhookUrl: 'ftp://example.com/x',
+      webhookSecret: SECRET,
+    })
     expect(ftp.status).toBe(400)
     expect(ftp.body.error.details[0].path).toBe('body.webhookUrl')
     const short = await ws.call('admin', 'PATCH', '/settings', { webhookSecret: 'short' })
     expect(short.status).toBe(400)
     expect(short.body.error.details[0].path).toBe('body.webhookSecret')
-    const unsigned = await ws.call('admin', 'PATCH', '/settings', { webhookUrl: 'https://crm.example.com/hook' })
+    const unsigned = await ws.call('admin', 'PATCH', '/settings', {
+      webhookUrl: 'https://crm.example.com/hook',
+    })
     expect(unsigned.status).toBe(422)
     expect(unsigned.body.error.details[0].path).toBe('body.webhookSecret')
   })
 })
 
 describe('notifyTestCompleted', () => {
-  it('writes the notice and the delivery in the caller\'s transaction, and neither when it rolls back', async () => {
+  it("writes the notice and the delivery in the caller's transaction, and neither when it rolls back", async () => {
     const ws = await webhookWorkspace('http://127.0.0.1:9/hooks')
     const at = ctx.now()
     const { test, notificationId, deliveryId } = await complete(ws, at)
     const notices = await ws.call('marketer', 'GET', '/notifications?unread=true')
-    expect(notices.body.items).toEqual([{
-      id: notificationId, kind: 'test_completed', testId: test.id, createdAt: at.toISOString(), readAt: null,
-      payload: { test: { id: test.id, name: test.name, hypothesisId: test.hypothesisId }, reason: 'target_reached', completedAt: at.toISOString(), totals },
-    }])
-    const row = await ctx.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId!).executeTakeFirstOrThrow()
-    expect(row).toMatchObject({ event: 'test.completed', url: 'http://127.0.0.1:9/hooks', status: 'pending', attempts: 0 })
-    expect(row.payload).toEqual({ event: 'test.completed', workspace: ws.slug, test: { id: test.id, name: test.name, hypothesisId: test.hypothesisId }, reason: 'target_reached', completedAt: at.toISOString(), totals })
+    expect(notices.body.items).toEqual([
+      {
+        id: notificationId,
+        kind: 'test_completed',
+        testId: test.id,
+        createdAt: at.toISOString(),
+        readAt: null,
+        payload: {
+          test: { id: test.id, name: test.name, hypothesisId: test.hypothesisId },
+          reason: 'target_reached',
+          completedAt: at.toISOString(),
+          totals,
+        },
+      },
+    ])
+    const row = await ctx.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('id', '=', deliveryId!)
+      .executeTakeFirstOrThrow()
+    expect(row).toMatchObject({
+      event: 'test.completed',
+      url: 'http://127.0.0.1:9/hooks',
+      status: 'pending',
+      attempts: 0,
+    })
+    expect(row.payload).toEqual({
+      event: 'test.completed',
+      workspace: ws.slug,
+      test: { id: test.id, name: test.name, hypothesisId: test.hypothesisId },
+      reason: 'target_reached',
+      completedAt: at.toISOString(),
+      totals,
+    })
 
     const test2 = await ws.test()
-    await expect(ctx.db.transaction().execute(async (trx) => {
-      await notifyTestCompleted(trx, { workspaceId: ws.id, test: { id: test2.id, name: test2.name, hypothesisId: test2.hypothesisId }, reason: 'max_duration', completedAt: at, totals })
-      throw new Error('the completion failed')
-    })).rejects.toThrow('the completion failed')
-    expect(await ctx.db.selectFrom('notifications').select('id').where('test_id', '=', test2.id).execute()).toEqual([])
+    await expect(
+      ctx.db.transaction().execute(async (trx) => {
+        await notifyTestCompleted(trx, {
+          workspaceId: ws.id,
+          test: { id: test2.id, name: test2.name, hypothesisId: test2.hypothesisId },
+          reason: 'max_duration',
+          completedAt: at,
+          totals,
+        })
+        throw new Error('the completion failed')
+      }),
+    ).rejects.toThrow('the completion failed')
+    expect(
+      await ctx.db.selectFrom('notifications').select('id').where('test_id', '=', test2.id).execute(),
+    ).toEqual([])
     expect((await deliveries(ws)).length).toBe(1)
   })
 
@@ -148,7 +265,9 @@ describe('notifyTestCompleted', () => {
     expect(read.status).toBe(200)
     expect(read.body.readAt).toBe(ctx.now().toISOString())
     expect((await ws.call('leader', 'GET', '/notifications?unread=true')).body.items).toEqual([])
-    expect((await ws.call('leader', 'GET', '/notifications')).body.items.map((n: { id: number }) => n.id)).toEqual([notificationId])
+    expect(
+      (await ws.call('leader', 'GET', '/notifications')).body.items.map((n: { id: number }) => n.id),
+    ).toEqual([notificationId])
   })
 })
 
@@ -163,17 +282,39 @@ describe('the webhook dispatcher', () => {
       expect(receiver.requests).toHaveLength(1)
       const [req] = receiver.requests
       expect(req!.signed).toBe(true)
-      expect(req!.headers).toMatchObject({ 'content-type': 'application/json', 'x-cxw-event': 'test.completed', 'x-cxw-delivery': String(deliveryId), 'x-cxw-timestamp': String(ctx.now().getTime() / 1000) })
-      const independent = createHmac('sha256', SECRET).update(`${req!.headers['x-cxw-timestamp']}.${req!.body}`).digest('hex')
+      expect(req!.headers).toMatchObject({
+        'content-type': 'application/json',
+        'x-cxw-event': 'test.completed',
+        'x-cxw-delivery': String(deliveryId),
+        'x-cxw-timestamp': String(ctx.now().getTime() / 1000),
+      })
+      const independent = createHmac('sha256', SECRET)
+        .update(`${req!.headers['x-cxw-timestamp']}.${req!.body}`)
+        .digest('hex')
       expect(req!.headers['x-cxw-signature']).toBe(`sha256=${independent}`)
       expect(JSON.parse(req!.body)).toEqual({
-        event: 'test.completed', deliveryId, workspace: ws.slug, test: { id: test.id, name: test.name, hypothesisId: test.hypothesisId },
-        reason: 'target_reached', completedAt: ctx.now().toISOString(), totals,
+        event: 'test.completed',
+        deliveryId,
+        workspace: ws.slug,
+        test: { id: test.id, name: test.name, hypothesisId: test.hypothesisId },
+        reason: 'target_reached',
+        completedAt: ctx.now().toISOString(),
+        totals,
       })
-      expect(await deliveries(ws)).toEqual([{
-        id: deliveryId, event: 'test.completed', url: receiver.url, status: 'delivered', attempts: 1, lastStatus: 200, lastError: null,
-        nextAttemptAt: expect.any(String), deliveredAt: ctx.now().toISOString(), createdAt: ctx.now().toISOString(),
-      }])
+      expect(await deliveries(ws)).toEqual([
+        {
+          id: deliveryId,
+          event: 'test.completed',
+          url: receiver.url,
+          status: 'delivered',
+          attempts: 1,
+          lastStatus: 200,
+          lastError: null,
+          nextAttemptAt: expect.any(String),
+          deliveredAt: ctx.now().toISOString(),
+          createdAt: ctx.now().toISOString(),
+        },
+      ])
       expect(await d.deliverDue()).toBe(0)
     } finally {
       await receiver.close()
@@ -189,8 +330,12 @@ describe('the webhook dispatcher', () => {
     expect(verifyWebhookSignature(SECRET, 1700000001, body, header)).toBe(false)
     expect(verifyWebhookSignature(SECRET, 1700000000, body, header.slice(7))).toBe(false)
     expect(verifyWebhookSignature(SECRET, 1700000000, body, undefined)).toBe(false)
-    expect(verifyWebhookSignature(SECRET, 1700000000, body, header, { now: new Date(1700000000_000 + 299_000) })).toBe(true)
-    expect(verifyWebhookSignature(SECRET, 1700000000, body, header, { now: new Date(1700000000_000 + 301_000) })).toBe(false)
+    expect(
+      verifyWebhookSignature(SECRET, 1700000000, body, header, { now: new Date(1700000000_000 + 299_000) }),
+    ).toBe(true)
+    expect(
+      verifyWebhookSignature(SECRET, 1700000000, body, header, { now: new Date(1700000000_000 + 301_000) }),
+    ).toBe(false)
   })
 
   it('retries a receiver answering 500 after the backoff and delivers on the second attempt', async () => {
@@ -200,16 +345,33 @@ describe('the webhook dispatcher', () => {
       const { deliveryId } = await complete(ws, ctx.now())
       const d = dispatcher(ctx.now())
       expect(await d.deliverDue()).toBe(1)
-      expect(await deliveries(ws)).toMatchObject([{
-        status: 'pending', attempts: 1, lastStatus: 500, lastError: 'HTTP 500: receiver is broken',
-        nextAttemptAt: new Date(ctx.now().getTime() + 30_000).toISOString(), deliveredAt: null,
-      }])
+      expect(await deliveries(ws)).toMatchObject([
+        {
+          status: 'pending',
+          attempts: 1,
+          lastStatus: 500,
+          lastError: 'HTTP 500: receiver is broken',
+          nextAttemptAt: new Date(ctx.now().getTime() + 30_000).toISOString(),
+          deliveredAt: null,
+        },
+      ])
       d.advance(29_000)
       expect(await d.deliverDue()).toBe(0)
       d.advance(1_000)
       expect(await d.deliverDue()).toBe(1)
-      expect(await deliveries(ws)).toMatchObject([{ status: 'delivered', attempts: 2, lastStatus: 200, lastError: null, deliveredAt: d.now().toISOString() }])
-      expect(receiver.requests.map((r) => [r.headers['x-cxw-delivery'], r.signed])).toEqual([[String(deliveryId), true], [String(deliveryId), true]])
+      expect(await deliveries(ws)).toMatchObject([
+        {
+          status: 'delivered',
+          attempts: 2,
+          lastStatus: 200,
+          lastError: null,
+          deliveredAt: d.now().toISOString(),
+        },
+      ])
+      expect(receiver.requests.map((r) => [r.headers['x-cxw-delivery'], r.signed])).toEqual([
+        [String(deliveryId), true],
+        [String(deliveryId), true],
+      ])
       expect(receiver.requests[1]!.body).toBe(receiver.requests[0]!.body)
     } finally {
       await receiver.close()
@@ -222,20 +384,36 @@ describe('the webhook dispatcher', () => {
     const ws = await webhookWorkspace(closed.url)
     const { deliveryId } = await complete(ws, ctx.now())
     const d = dispatcher(ctx.now(), { maxAttempts: 3 })
-    for (const [attempt, wait] of [[1, 30_000], [2, 60_000]] as const) {
-      const [attempted, other] = await Promise.all([d.deliverDue(), complete(await ctx.newWorkspace(), d.now())])
+    for (const [attempt, wait] of [
+      [1, 30_000],
+      [2, 60_000],
+    ] as const) {
+      const [attempted, other] = await Promise.all([
+        d.deliverDue(),
+        complete(await ctx.newWorkspace(), d.now()),
+      ])
       expect(attempted).toBe(1)
       expect(other.notificationId).toBeGreaterThan(0)
       const [row] = await deliveries(ws)
-      expect(row).toMatchObject({ id: deliveryId, status: 'pending', attempts: attempt, lastStatus: null, nextAttemptAt: new Date(d.now().getTime() + wait).toISOString() })
+      expect(row).toMatchObject({
+        id: deliveryId,
+        status: 'pending',
+        attempts: attempt,
+        lastStatus: null,
+        nextAttemptAt: new Date(d.now().getTime() + wait).toISOString(),
+      })
       expect(row.lastError).toMatch(/ECONNREFUSED/)
       d.advance(wait)
     }
     expect(await d.deliverDue()).toBe(1)
-    expect(await deliveries(ws)).toMatchObject([{ status: 'failed', attempts: 3, lastStatus: null, deliveredAt: null }])
+    expect(await deliveries(ws)).toMatchObject([
+      { status: 'failed', attempts: 3, lastStatus: null, deliveredAt: null },
+    ])
     d.advance(24 * 3600_000)
     expect(await d.deliverDue()).toBe(0)
-    recordFigure('fault survived: webhook receiver down — 3 attempts with backoff, marked failed, other writes not blocked')
+    recordFigure(
+      'fault survived: webhook receiver down — 3 attempts with backoff, marked failed, other writes not blocked',
+    )
   })
 
   it('keeps no transaction open while a receiver hangs: completions and edits go through meanwhile', async () => {
@@ -245,7 +423,9 @@ describe('the webhook dispatcher', () => {
       await complete(ws, ctx.now())
       const d = dispatcher(ctx.now(), { timeoutMs: 1500 })
       let settled = false
-      const pass = d.deliverDue().finally(() => { settled = true })
+      const pass = d.deliverDue().finally(() => {
+        settled = true
+      })
       while (receiver.requests.length === 0) await new Promise((r) => setTimeout(r, 10))
       const { notificationId } = await complete(ws, ctx.now())
       expect((await ws.call('admin', 'PATCH', '/settings', { name: 'Edited meanwhile' })).status).toBe(200)
@@ -253,7 +433,12 @@ describe('the webhook dispatcher', () => {
       expect(notificationId).toBeGreaterThan(0)
       expect(settled).toBe(false)
       expect(await pass).toBe(1)
-      expect((await deliveries(ws)).at(-1)).toMatchObject({ status: 'pending', attempts: 1, lastStatus: null, lastError: 'No answer within 1500 ms' })
+      expect((await deliveries(ws)).at(-1)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastStatus: null,
+        lastError: 'No answer within 1500 ms',
+      })
     } finally {
       await receiver.close()
     }
@@ -267,10 +452,21 @@ describe('the webhook dispatcher', () => {
       for (let i = 0; i < 6; i++) ids.push((await complete(ws, ctx.now())).deliveryId)
       const one = dispatcher(ctx.now(), { batchSize: 4 })
       const two = dispatcher(ctx.now(), { batchSize: 4 })
-      const counts = await Promise.all([one.deliverDue(), two.deliverDue(), one.deliverDue(), two.deliverDue()])
+      const counts = await Promise.all([
+        one.deliverDue(),
+        two.deliverDue(),
+        one.deliverDue(),
+        two.deliverDue(),
+      ])
       expect(counts.reduce((a, b) => a + b, 0)).toBe(6)
-      expect(receiver.requests.map((r) => Number(r.headers['x-cxw-delivery'])).sort((a, b) => a - b)).toEqual(ids)
-      expect((await deliveries(ws)).every((r: { status: string; attempts: number }) => r.status === 'delivered' && r.attempts === 1)).toBe(true)
+      expect(receiver.requests.map((r) => Number(r.headers['x-cxw-delivery'])).sort((a, b) => a - b)).toEqual(
+        ids,
+      )
+      expect(
+        (await deliveries(ws)).every(
+          (r: { status: string; attempts: number }) => r.status === 'delivered' && r.attempts === 1,
+        ),
+      ).toBe(true)
     } finally {
       await receiver.close()
     }
@@ -291,10 +487,19 @@ describe('the webhook dispatcher', () => {
       timed.start(20)
       while (receiver.requests.length < 2) await new Promise((r) => setTimeout(r, 10))
       await timed.stop()
-      expect((await deliveries(ws)).map((r: { status: string }) => r.status)).toEqual(['delivered', 'delivered'])
+      expect((await deliveries(ws)).map((r: { status: string }) => r.status)).toEqual([
+        'delivered',
+        'delivered',
+      ])
 
       const logged: unknown[] = []
-      const broken = createWebhookDispatcher({ db: ctx.db, clock: () => { throw new Error('clock broke') }, log: (_m, err) => logged.push(err) })
+      const broken = createWebhookDispatcher({
+        db: ctx.db,
+        clock: () => {
+          throw new Error('clock broke')
+        },
+        log: (_m, err) => logged.push(err),
+      })
       expect(() => broken.kick()).not.toThrow()
       await broken.stop()
       expect(logged).toEqual([new Error('clock broke')])

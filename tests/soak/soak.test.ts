@@ -23,7 +23,10 @@ beforeAll(async () => {
     const url = new URL(target.adminUrl)
     url.pathname = `/${name}`
     env = { DATABASE_URL: url.toString() }
-    cleanup = async () => { await admin.unsafe(`drop database if exists ${name} with (force)`); await admin.end() }
+    cleanup = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    }
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'cxw-soak-'))
     env = { DATA_DIR: dir }

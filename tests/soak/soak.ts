@@ -10,7 +10,8 @@ export interface SoakReport {
   rssEndMb: number
 }
 
-const rssMb = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024
+const rssMb = (pid: number) =>
+  Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : 0
@@ -22,10 +23,23 @@ const percentile = (xs: number[], p: number) => {
  * Requests are started on a fixed schedule whatever the replies do (an open model), so a slow
  * server shows up as latency rather than as fewer requests.
  */
-export async function soak(url: string, pid: number, options: { seconds: number; rate: number }): Promise<SoakReport> {
+export async function soak(
+  url: string,
+  pid: number,
+  options: { seconds: number; rate: number },
+): Promise<SoakReport> {
   const api = await signedIn(url, 'analyst@demo.local', 'demo')
   const hypotheses: any = await (await api('/api/workspaces/demo/hypotheses?status=ready')).json()
-  const test: any = await (await api('/api/workspaces/demo/tests', { method: 'POST', body: JSON.stringify({ hypothesisId: hypotheses.items[0].id, name: `Soak ${Date.now()}`, plan: { targetDeals: 100_000_000 } }) })).json()
+  const test: any = await (
+    await api('/api/workspaces/demo/tests', {
+      method: 'POST',
+      body: JSON.stringify({
+        hypothesisId: hypotheses.items[0].id,
+        name: `Soak ${Date.now()}`,
+        plan: { targetDeals: 100_000_000 },
+      }),
+    })
+  ).json()
   await api(`/api/workspaces/demo/tests/${test.id}/start`, { method: 'POST' })
   const base = `/api/workspaces/demo/tests/${test.id}`
   let customer = 0
@@ -44,7 +58,12 @@ export async function soak(url: string, pid: number, options: { seconds: number;
       init = { method: 'POST', body: JSON.stringify({ customerKey: key }) }
     } else if (kind === 'deals' && assigned.length > 0) {
       // Deals only for customers whose assignment has been answered, as a CRM would send them.
-      const rows = Array.from({ length: 50 }, () => ({ externalId: `SD-${deal++}`, customerKey: assigned[Math.floor(Math.random() * assigned.length)]!, closedAt: new Date().toISOString(), converted: Math.random() < 0.2 }))
+      const rows = Array.from({ length: 50 }, () => ({
+        externalId: `SD-${deal++}`,
+        customerKey: assigned[Math.floor(Math.random() * assigned.length)]!,
+        closedAt: new Date().toISOString(),
+        converted: Math.random() < 0.2,
+      }))
       path = `${base}/deals`
       init = { method: 'POST', body: JSON.stringify(rows) }
     } else if (kind === 'portfolio') path = '/api/workspaces/demo/portfolio'
@@ -67,14 +86,29 @@ export async function soak(url: string, pid: number, options: { seconds: number;
   for (let next = performance.now(); next < end; next += interval) {
     const wait = next - performance.now()
     if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-    inflight.push(send(kinds[n++ % kinds.length]!).catch((err: Error) => { errors.push({ status: 0, path: 'network', body: err.message }) }))
+    inflight.push(
+      send(kinds[n++ % kinds.length]!).catch((err: Error) => {
+        errors.push({ status: 0, path: 'network', body: err.message })
+      }),
+    )
   }
   await Promise.all(inflight)
-  const byKind = Object.fromEntries(Object.entries(latencies).map(([k, xs]) => [k, { count: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) }]))
+  const byKind = Object.fromEntries(
+    Object.entries(latencies).map(([k, xs]) => [
+      k,
+      { count: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) },
+    ]),
+  )
   return { seconds: options.seconds, requests: n, errors, byKind, rssStartMb, rssEndMb: rssMb(pid) }
 }
 
 export function formatSoak(r: SoakReport): string {
-  const lines = Object.entries(r.byKind).map(([k, v]) => `  ${k.padEnd(10)} ${String(v.count).padStart(6)} requests  p50 ${v.p50.toFixed(1)} ms  p99 ${v.p99.toFixed(1)} ms`)
-  return [`soak: ${r.requests} requests in ${r.seconds} s, ${r.errors.length} errors, server RSS ${r.rssStartMb.toFixed(0)} → ${r.rssEndMb.toFixed(0)} MB`, ...lines].join('\n')
+  const lines = Object.entries(r.byKind).map(
+    ([k, v]) =>
+      `  ${k.padEnd(10)} ${String(v.count).padStart(6)} requests  p50 ${v.p50.toFixed(1)} ms  p99 ${v.p99.toFixed(1)} ms`,
+  )
+  return [
+    `soak: ${r.requests} requests in ${r.seconds} s, ${r.errors.length} errors, server RSS ${r.rssStartMb.toFixed(0)} → ${r.rssEndMb.toFixed(0)} MB`,
+    ...lines,
+  ].join('\n')
 }

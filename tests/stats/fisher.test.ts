@@ -1,12 +1,12 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { fisherExact } from '../../stats/fisher.ts';
-import { StatsInputError } from '../../stats/errors.ts';
-import type { Alternative, ArmCounts } from '../../stats/types.ts';
-import { describeCounts, expectCloseTo, loadFixture } from './helpers/reference.ts';
-import { arbitraryCounts, mirror } from './helpers/arbitraries.ts';
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { fisherExact } from '../../stats/fisher.ts'
+import { StatsInputError } from '../../stats/errors.ts'
+import type { Alternative, ArmCounts } from '../../stats/types.ts'
+import { describeCounts, expectCloseTo, loadFixture } from './helpers/reference.ts'
+import { arbitraryCounts, mirror } from './helpers/arbitraries.ts'
 
-const fixture = loadFixture<ArmCounts, { alternative: Alternative; confidence: number }>('fisher');
+const fixture = loadFixture<ArmCounts, { alternative: Alternative; confidence: number }>('fisher')
 
 describe('fisherExact', () => {
   // R: fisher.test(matrix(c(tx, cx, tn - tx, cn - cx), 2), alternative, conf.level); the odds ratio
@@ -15,27 +15,36 @@ describe('fisherExact', () => {
     'matches R fisher.test for %s',
     (_name, c) => {
       // p-values are exact sums (1e-9); the odds ratio and its interval are roots (1e-8).
-      const actual = fisherExact(c.input, c.options);
-      const expected = c.expected as { pValue: number };
-      expectCloseTo(actual.pValue, expected.pValue, 1e-9);
-      expectCloseTo(actual, c.expected, 1e-8);
+      const actual = fisherExact(c.input, c.options)
+      const expected = c.expected as { pValue: number }
+      expectCloseTo(actual.pValue, expected.pValue, 1e-9)
+      expectCloseTo(actual, c.expected, 1e-8)
     },
-  );
+  )
 
   it('gives p = 1 and no odds ratio when an arm has no deals', () => {
-    const result = fisherExact({ treatment: { deals: 0, conversions: 0 }, control: { deals: 10, conversions: 3 } });
-    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'no_deals' });
-  });
+    const result = fisherExact({
+      treatment: { deals: 0, conversions: 0 },
+      control: { deals: 10, conversions: 3 },
+    })
+    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'no_deals' })
+  })
 
   it('gives p = 1 and no odds ratio when nobody converted', () => {
-    const result = fisherExact({ treatment: { deals: 12, conversions: 0 }, control: { deals: 10, conversions: 0 } });
-    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'no_conversions' });
-  });
+    const result = fisherExact({
+      treatment: { deals: 12, conversions: 0 },
+      control: { deals: 10, conversions: 0 },
+    })
+    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'no_conversions' })
+  })
 
   it('gives p = 1 and no odds ratio when everybody converted', () => {
-    const result = fisherExact({ treatment: { deals: 4, conversions: 4 }, control: { deals: 1, conversions: 1 } });
-    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'all_converted' });
-  });
+    const result = fisherExact({
+      treatment: { deals: 4, conversions: 4 },
+      control: { deals: 1, conversions: 1 },
+    })
+    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'all_converted' })
+  })
 
   it('refuses conversions above deals, negative and fractional counts', () => {
     const bad = [
@@ -43,44 +52,51 @@ describe('fisherExact', () => {
       { treatment: { deals: -1, conversions: 0 }, control: { deals: 3, conversions: 1 } },
       { treatment: { deals: 3.5, conversions: 1 }, control: { deals: 3, conversions: 1 } },
       { treatment: { deals: 3, conversions: NaN }, control: { deals: 3, conversions: 1 } },
-    ];
-    for (const counts of bad) expect(() => fisherExact(counts)).toThrow(StatsInputError);
-  });
+    ]
+    for (const counts of bad) expect(() => fisherExact(counts)).toThrow(StatsInputError)
+  })
 
   it('computes 10^6 deals per arm at full precision (p-value against R)', () => {
     // R: fisher.test(matrix(c(501000, 500000, 499000, 500000), 2))$p.value
-    const result = fisherExact({ treatment: { deals: 1e6, conversions: 501000 }, control: { deals: 1e6, conversions: 500000 } });
-    expectCloseTo(result.pValue, 0.157714504788113, 1e-9);
-  });
+    const result = fisherExact({
+      treatment: { deals: 1e6, conversions: 501000 },
+      control: { deals: 1e6, conversions: 500000 },
+    })
+    expectCloseTo(result.pValue, 0.157714504788113, 1e-9)
+  })
 
   it('keeps p-values in [0, 1] and the odds ratio inside its interval', () => {
     fc.assert(
-      fc.property(arbitraryCounts(80), fc.constantFrom<Alternative>('two-sided', 'greater', 'less'), (counts, alternative) => {
-        const r = fisherExact(counts, { alternative });
-        expect(r.pValue).toBeGreaterThanOrEqual(0);
-        expect(r.pValue).toBeLessThanOrEqual(1);
-        if (r.oddsRatio !== null && r.oddsRatioInterval !== null) {
-          expect(r.oddsRatioInterval[0]).toBeLessThanOrEqual(r.oddsRatio * (1 + 1e-9));
-          expect(r.oddsRatioInterval[1]).toBeGreaterThanOrEqual(r.oddsRatio * (1 - 1e-9));
-        }
-      }),
-    );
-  });
+      fc.property(
+        arbitraryCounts(80),
+        fc.constantFrom<Alternative>('two-sided', 'greater', 'less'),
+        (counts, alternative) => {
+          const r = fisherExact(counts, { alternative })
+          expect(r.pValue).toBeGreaterThanOrEqual(0)
+          expect(r.pValue).toBeLessThanOrEqual(1)
+          if (r.oddsRatio !== null && r.oddsRatioInterval !== null) {
+            expect(r.oddsRatioInterval[0]).toBeLessThanOrEqual(r.oddsRatio * (1 + 1e-9))
+            expect(r.oddsRatioInterval[1]).toBeGreaterThanOrEqual(r.oddsRatio * (1 - 1e-9))
+          }
+        },
+      ),
+    )
+  })
 
   it('mirrors when the arms are swapped: same two-sided p, inverse odds ratio, greater ↔ less', () => {
     fc.assert(
       fc.property(arbitraryCounts(80), (counts) => {
-        const r = fisherExact(counts);
-        const s = fisherExact(mirror(counts));
-        expect(s.pValue).toBeCloseTo(r.pValue, 12);
+        const r = fisherExact(counts)
+        const s = fisherExact(mirror(counts))
+        expect(s.pValue).toBeCloseTo(r.pValue, 12)
         expect(fisherExact(mirror(counts), { alternative: 'less' }).pValue).toBeCloseTo(
           fisherExact(counts, { alternative: 'greater' }).pValue,
           12,
-        );
+        )
         if (r.oddsRatio !== null && s.oddsRatio !== null && r.oddsRatio > 0 && Number.isFinite(r.oddsRatio)) {
-          expect(s.oddsRatio * r.oddsRatio).toBeCloseTo(1, 9);
+          expect(s.oddsRatio * r.oddsRatio).toBeCloseTo(1, 9)
         }
       }),
-    );
-  });
-});
+    )
+  })
+})

@@ -32,7 +32,12 @@ const GRANTS: Record<'marketer' | 'analyst' | 'leader' | 'admin', Permission[]> 
 /** public: anyone; user: any signed-in person, no key; otherwise the workspace permission. */
 type Need = Permission | 'public' | 'user'
 
-interface Call { vars?: Record<string, number>; body?: unknown; query?: string; contentType?: string }
+interface Call {
+  vars?: Record<string, number>
+  body?: unknown
+  query?: string
+  contentType?: string
+}
 /** Makes what one cell needs; `fresh` when the caller is allowed and the call may use the object up. */
 type Setup = (fresh: boolean) => Promise<Call>
 
@@ -53,14 +58,22 @@ const once = (name: string, make: () => Promise<number>) => {
 }
 const ok = async (method: string, path: string, body?: unknown) => {
   const res = await world.ws.call('admin', method, path, body)
-  if (res.status >= 300) throw new Error(`setup ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`)
+  if (res.status >= 300)
+    throw new Error(`setup ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`)
   return res.body
 }
 const make = {
   segment: async () => (await world.ws.segment()).id as number,
   journey: async () => (await world.ws.journey()).id as number,
   stage: async () => (await world.ws.stage()).id as number,
-  touchpoint: async () => (await ok('POST', '/touchpoints', { stageId: await make.stage(), channel: 'sms', description: 'Reminder' })).id as number,
+  touchpoint: async () =>
+    (
+      await ok('POST', '/touchpoints', {
+        stageId: await make.stage(),
+        channel: 'sms',
+        description: 'Reminder',
+      })
+    ).id as number,
   barrier: async () => (await world.ws.barrier()).id as number,
   recommendation: async () => (await world.ws.recommendation()).id as number,
   hypothesis: async () => (await world.ws.hypothesis()).id as number,
@@ -68,7 +81,9 @@ const make = {
   running: async () => {
     const id = await make.test()
     await ok('POST', `/tests/${id}/start`)
-    await ok('POST', `/tests/${id}/assignments`, { customers: [{ customerKey: 'c-1' }, { customerKey: 'c-2' }] })
+    await ok('POST', `/tests/${id}/assignments`, {
+      customers: [{ customerKey: 'c-1' }, { customerKey: 'c-2' }],
+    })
     return id
   },
   paused: async () => {
@@ -89,7 +104,10 @@ const make = {
   apiKey: async () => (await ok('POST', '/api-keys', { name: 'Spare key' })).id as number,
   member: async () => {
     const user = await world.ctx.newUser('spare')
-    await world.ctx.db.insertInto('memberships').values({ workspace_id: world.ws.id, user_id: user.id, role: 'marketer' }).execute()
+    await world.ctx.db
+      .insertInto('memberships')
+      .values({ workspace_id: world.ws.id, user_id: user.id, role: 'marketer' })
+      .execute()
     return user.id
   },
   notification: async () => {
@@ -104,9 +122,15 @@ const make = {
   },
 }
 type Kind = keyof typeof make
-const id = (kind: Kind, consumes = false): Setup => async (fresh) => ({ vars: { id: fresh && consumes ? await make[kind]() : await once(kind, make[kind]) } })
-const withId = (kind: Kind, body: unknown, consumes = false): Setup => async (fresh) => ({ ...(await id(kind, consumes)(fresh)), body })
-const body = (b: () => Promise<unknown> | unknown): Setup => async () => ({ body: await b() })
+const id =
+  (kind: Kind, consumes = false): Setup =>
+  async (fresh) => ({ vars: { id: fresh && consumes ? await make[kind]() : await once(kind, make[kind]) } })
+const withId =
+  (kind: Kind, body: unknown, consumes = false): Setup =>
+  async (fresh) => ({ ...(await id(kind, consumes)(fresh)), body })
+const body =
+  (b: () => Promise<unknown> | unknown): Setup =>
+  async () => ({ body: await b() })
 const none: Setup = async () => ({})
 let serial = 0
 const unique = () => `${Date.now().toString(36)}-${++serial}`
@@ -118,15 +142,51 @@ const rows: [string, string, Need, number, Setup][] = [
   ['GET', '/api/health', 'public', 200, none],
   ['GET', '/api/openapi.json', 'public', 200, none],
   ['GET', '/api/docs', 'public', 200, none],
-  ['POST', '/api/auth/login', 'public', 200, body(() => ({ email: world.ws.members.leader.email, password: PASSWORD }))],
+  [
+    'POST',
+    '/api/auth/login',
+    'public',
+    200,
+    body(() => ({ email: world.ws.members.leader.email, password: PASSWORD })),
+  ],
   ['POST', '/api/auth/logout', 'public', 204, none],
   ['POST', '/api/auth/logout-everywhere', 'user', 204, none],
   ['GET', '/api/me', 'user', 200, none],
-  ['POST', '/api/calculators/significance', 'public', 200, body(() => ({ control: { deals: 100, conversions: 10 }, treatment: { deals: 100, conversions: 20 } }))],
-  ['POST', '/api/calculators/sample-size', 'public', 200, body(() => ({ baselineRate: 0.1, minimumDetectableEffect: 0.05 }))],
-  ['POST', '/api/calculators/power', 'public', 200, body(() => ({ baselineRate: 0.1, control: 500, treatment: 500, minimumDetectableEffect: 0.05 }))],
-  ['POST', '/api/calculators/revenue', 'public', 200, body(() => ({ control: { values: [1, 2, 3] }, treatment: { values: [2, 3, 4] } }))],
-  ['POST', '/api/calculators/srm', 'public', 200, body(() => ({ counts: { control: 50, treatment: 52 }, planned: { control: 1, treatment: 1 } }))],
+  [
+    'POST',
+    '/api/calculators/significance',
+    'public',
+    200,
+    body(() => ({ control: { deals: 100, conversions: 10 }, treatment: { deals: 100, conversions: 20 } })),
+  ],
+  [
+    'POST',
+    '/api/calculators/sample-size',
+    'public',
+    200,
+    body(() => ({ baselineRate: 0.1, minimumDetectableEffect: 0.05 })),
+  ],
+  [
+    'POST',
+    '/api/calculators/power',
+    'public',
+    200,
+    body(() => ({ baselineRate: 0.1, control: 500, treatment: 500, minimumDetectableEffect: 0.05 })),
+  ],
+  [
+    'POST',
+    '/api/calculators/revenue',
+    'public',
+    200,
+    body(() => ({ control: { values: [1, 2, 3] }, treatment: { values: [2, 3, 4] } })),
+  ],
+  [
+    'POST',
+    '/api/calculators/srm',
+    'public',
+    200,
+    body(() => ({ counts: { control: 50, treatment: 52 }, planned: { control: 1, treatment: 1 } })),
+  ],
   ['POST', '/api/calculators/adjust', 'public', 200, body(() => ({ pValues: [0.01, 0.04], method: 'holm' }))],
   ['POST', '/api/calculators/sequential', 'public', 200, body(() => ({ informationFractions: [0.5, 1] }))],
 
@@ -136,34 +196,117 @@ const rows: [string, string, Need, number, Setup][] = [
   ['PATCH', `${W}/segments/{id}`, 'edit_pipeline', 200, withId('segment', { name: 'Renamed segment' })],
   ['DELETE', `${W}/segments/{id}`, 'edit_pipeline', 204, id('segment', true)],
   ['GET', `${W}/journeys`, 'read', 200, none],
-  ['POST', `${W}/journeys`, 'edit_pipeline', 201, body(async () => ({ segmentId: await once('segment', make.segment), name: 'Servicing' }))],
+  [
+    'POST',
+    `${W}/journeys`,
+    'edit_pipeline',
+    201,
+    body(async () => ({ segmentId: await once('segment', make.segment), name: 'Servicing' })),
+  ],
   ['GET', `${W}/journeys/{id}`, 'read', 200, id('journey')],
   ['PATCH', `${W}/journeys/{id}`, 'edit_pipeline', 200, withId('journey', { name: 'Renamed journey' })],
   ['DELETE', `${W}/journeys/{id}`, 'edit_pipeline', 204, id('journey', true)],
-  ['POST', `${W}/stages`, 'edit_pipeline', 201, body(async () => ({ journeyId: await once('journey', make.journey), name: 'Delivery' }))],
+  [
+    'POST',
+    `${W}/stages`,
+    'edit_pipeline',
+    201,
+    body(async () => ({ journeyId: await once('journey', make.journey), name: 'Delivery' })),
+  ],
   ['PATCH', `${W}/stages/{id}`, 'edit_pipeline', 200, withId('stage', { name: 'Renamed stage' })],
   ['DELETE', `${W}/stages/{id}`, 'edit_pipeline', 204, id('stage', true)],
   ['GET', `${W}/touchpoints`, 'read', 200, none],
-  ['POST', `${W}/touchpoints`, 'edit_pipeline', 201, body(async () => ({ stageId: await once('stage', make.stage), channel: 'call', description: 'Follow-up call' }))],
-  ['PATCH', `${W}/touchpoints/{id}`, 'edit_pipeline', 200, withId('touchpoint', { description: 'Second call' })],
+  [
+    'POST',
+    `${W}/touchpoints`,
+    'edit_pipeline',
+    201,
+    body(async () => ({
+      stageId: await once('stage', make.stage),
+      channel: 'call',
+      description: 'Follow-up call',
+    })),
+  ],
+  [
+    'PATCH',
+    `${W}/touchpoints/{id}`,
+    'edit_pipeline',
+    200,
+    withId('touchpoint', { description: 'Second call' }),
+  ],
   ['DELETE', `${W}/touchpoints/{id}`, 'edit_pipeline', 204, id('touchpoint', true)],
   ['GET', `${W}/barriers`, 'read', 200, none],
-  ['POST', `${W}/barriers`, 'edit_pipeline', 201, body(async () => ({ stageId: await once('stage', make.stage), title: 'Long wait', kind: 'process_friction', evidenceSource: 'forum', severity: 'low' }))],
+  [
+    'POST',
+    `${W}/barriers`,
+    'edit_pipeline',
+    201,
+    body(async () => ({
+      stageId: await once('stage', make.stage),
+      title: 'Long wait',
+      kind: 'process_friction',
+      evidenceSource: 'forum',
+      severity: 'low',
+    })),
+  ],
   ['GET', `${W}/barriers/{id}`, 'read', 200, id('barrier')],
   ['PATCH', `${W}/barriers/{id}`, 'edit_pipeline', 200, withId('barrier', { title: 'Renamed barrier' })],
   ['DELETE', `${W}/barriers/{id}`, 'edit_pipeline', 204, id('barrier', true)],
   ['GET', `${W}/recommendations`, 'read', 200, none],
-  ['POST', `${W}/recommendations`, 'edit_pipeline', 201, body(async () => ({ stageId: await once('stage', make.stage), barrierId: null, text: 'Call back within an hour' }))],
+  [
+    'POST',
+    `${W}/recommendations`,
+    'edit_pipeline',
+    201,
+    body(async () => ({
+      stageId: await once('stage', make.stage),
+      barrierId: null,
+      text: 'Call back within an hour',
+    })),
+  ],
   ['GET', `${W}/recommendations/{id}`, 'read', 200, id('recommendation')],
-  ['PATCH', `${W}/recommendations/{id}`, 'edit_pipeline', 200, withId('recommendation', { text: 'Call back within ten minutes' })],
+  [
+    'PATCH',
+    `${W}/recommendations/{id}`,
+    'edit_pipeline',
+    200,
+    withId('recommendation', { text: 'Call back within ten minutes' }),
+  ],
   ['DELETE', `${W}/recommendations/{id}`, 'edit_pipeline', 204, id('recommendation', true)],
   ['GET', `${W}/hypotheses`, 'read', 200, none],
-  ['POST', `${W}/hypotheses`, 'edit_pipeline', 201, body(async () => ({ recommendationId: await once('recommendation', make.recommendation), change: 'c', expectedOutcome: 'o', primaryMetric: 'm' }))],
+  [
+    'POST',
+    `${W}/hypotheses`,
+    'edit_pipeline',
+    201,
+    body(async () => ({
+      recommendationId: await once('recommendation', make.recommendation),
+      change: 'c',
+      expectedOutcome: 'o',
+      primaryMetric: 'm',
+    })),
+  ],
   ['GET', `${W}/hypotheses/{id}`, 'read', 200, id('hypothesis')],
-  ['PATCH', `${W}/hypotheses/{id}`, 'edit_pipeline', 200, withId('hypothesis', { rationale: 'because customers said so' })],
+  [
+    'PATCH',
+    `${W}/hypotheses/{id}`,
+    'edit_pipeline',
+    200,
+    withId('hypothesis', { rationale: 'because customers said so' }),
+  ],
   ['DELETE', `${W}/hypotheses/{id}`, 'edit_pipeline', 204, id('hypothesis', true)],
   ['GET', `${W}/tests`, 'read', 200, none],
-  ['POST', `${W}/tests`, 'manage_tests', 201, body(async () => ({ hypothesisId: await make.hypothesis(), name: 'Callback test', plan: { targetDeals: 200 } }))],
+  [
+    'POST',
+    `${W}/tests`,
+    'manage_tests',
+    201,
+    body(async () => ({
+      hypothesisId: await make.hypothesis(),
+      name: 'Callback test',
+      plan: { targetDeals: 200 },
+    })),
+  ],
   ['GET', `${W}/tests/{id}`, 'read', 200, id('test')],
   ['PATCH', `${W}/tests/{id}`, 'manage_tests', 200, withId('test', { name: 'Renamed test' })],
   ['DELETE', `${W}/tests/{id}`, 'manage_tests', 204, id('test', true)],
@@ -171,26 +314,109 @@ const rows: [string, string, Need, number, Setup][] = [
   ['POST', `${W}/tests/{id}/pause`, 'manage_tests', 200, id('running', true)],
   ['POST', `${W}/tests/{id}/resume`, 'manage_tests', 200, id('paused', true)],
   ['POST', `${W}/tests/{id}/complete`, 'manage_tests', 200, id('running', true)],
-  ['POST', `${W}/tests/{id}/decision`, 'decide', 201, withId('completed', { verdict: 'reject', rationale: 'No lift' }, true)],
+  [
+    'POST',
+    `${W}/tests/{id}/decision`,
+    'decide',
+    201,
+    withId('completed', { verdict: 'reject', rationale: 'No lift' }, true),
+  ],
   ['GET', `${W}/tests/{id}/decision`, 'read', 200, id('decided')],
   ['GET', `${W}/tests/{id}/decisions`, 'read', 200, id('decided')],
-  ['POST', `${W}/tests/{id}/assignments`, 'ingest', 200, async (fresh) => ({ ...(await id('running')(fresh)), body: { customerKey: `k-${unique()}` } })],
+  [
+    'POST',
+    `${W}/tests/{id}/assignments`,
+    'ingest',
+    200,
+    async (fresh) => ({ ...(await id('running')(fresh)), body: { customerKey: `k-${unique()}` } }),
+  ],
   ['GET', `${W}/tests/{id}/assignments`, 'read', 200, id('running')],
-  ['POST', `${W}/tests/{id}/assignments/csv`, 'ingest', 200, async (fresh) => ({ ...(await id('running')(fresh)), body: `customerKey\nk-${unique()}\n`, contentType: 'text/csv' })],
-  ['POST', `${W}/tests/{id}/deals`, 'ingest', 200, async (fresh) => ({ ...(await id('running')(fresh)), body: { externalId: `d-${unique()}`, customerKey: 'c-1', closedAt: nowIso(), converted: false } })],
+  [
+    'POST',
+    `${W}/tests/{id}/assignments/csv`,
+    'ingest',
+    200,
+    async (fresh) => ({
+      ...(await id('running')(fresh)),
+      body: `customerKey\nk-${unique()}\n`,
+      contentType: 'text/csv',
+    }),
+  ],
+  [
+    'POST',
+    `${W}/tests/{id}/deals`,
+    'ingest',
+    200,
+    async (fresh) => ({
+      ...(await id('running')(fresh)),
+      body: { externalId: `d-${unique()}`, customerKey: 'c-1', closedAt: nowIso(), converted: false },
+    }),
+  ],
   ['GET', `${W}/tests/{id}/deals`, 'read', 200, id('running')],
-  ['POST', `${W}/tests/{id}/deals/csv`, 'ingest', 200, async (fresh) => ({ ...(await id('running')(fresh)), body: `externalId,customerKey,closedAt,converted\nd-${unique()},c-2,${nowIso()},true\n`, contentType: 'text/csv' })],
+  [
+    'POST',
+    `${W}/tests/{id}/deals/csv`,
+    'ingest',
+    200,
+    async (fresh) => ({
+      ...(await id('running')(fresh)),
+      body: `externalId,customerKey,closedAt,converted\nd-${unique()},c-2,${nowIso()},true\n`,
+      contentType: 'text/csv',
+    }),
+  ],
   ['GET', `${W}/tests/{id}/results`, 'read', 200, id('running')],
   ['GET', `${W}/portfolio`, 'read', 200, none],
   ['GET', `${W}/members`, 'read', 200, none],
-  ['POST', `${W}/members`, 'administer', 201, body(() => ({ email: `new-${unique()}@example.test`, name: 'New colleague', password: 'a long enough password', role: 'leader' }))],
-  ['PATCH', `${W}/members/{userId}`, 'administer', 204, async (fresh) => ({ vars: { userId: fresh ? await make.member() : await once('member', make.member) }, body: { role: 'analyst' } })],
-  ['DELETE', `${W}/members/{userId}`, 'administer', 204, async (fresh) => ({ vars: { userId: fresh ? await make.member() : await once('member', make.member) } })],
+  [
+    'POST',
+    `${W}/members`,
+    'administer',
+    201,
+    body(() => ({
+      email: `new-${unique()}@example.test`,
+      name: 'New colleague',
+      password: 'a long enough password',
+      role: 'leader',
+    })),
+  ],
+  [
+    'PATCH',
+    `${W}/members/{userId}`,
+    'administer',
+    204,
+    async (fresh) => ({
+      vars: { userId: fresh ? await make.member() : await once('member', make.member) },
+      body: { role: 'analyst' },
+    }),
+  ],
+  [
+    'DELETE',
+    `${W}/members/{userId}`,
+    'administer',
+    204,
+    async (fresh) => ({ vars: { userId: fresh ? await make.member() : await once('member', make.member) } }),
+  ],
   ['GET', `${W}/api-keys`, 'administer', 200, none],
   ['POST', `${W}/api-keys`, 'administer', 201, body(() => ({ name: 'Email tool' }))],
   ['DELETE', `${W}/api-keys/{id}`, 'administer', 204, id('apiKey', true)],
-  ['GET', `${W}/comments`, 'read', 200, async () => ({ query: `?subjectType=test&subjectId=${await once('test', make.test)}` })],
-  ['POST', `${W}/comments`, 'comment', 201, body(async () => ({ subjectType: 'test', subjectId: await once('test', make.test), body: 'Looks promising' }))],
+  [
+    'GET',
+    `${W}/comments`,
+    'read',
+    200,
+    async () => ({ query: `?subjectType=test&subjectId=${await once('test', make.test)}` }),
+  ],
+  [
+    'POST',
+    `${W}/comments`,
+    'comment',
+    201,
+    body(async () => ({
+      subjectType: 'test',
+      subjectId: await once('test', make.test),
+      body: 'Looks promising',
+    })),
+  ],
   ['GET', `${W}/audit`, 'read', 200, none],
   ['GET', `${W}/settings`, 'administer', 200, none],
   ['PATCH', `${W}/settings`, 'administer', 200, body(() => ({ locale: 'en' }))],
@@ -204,14 +430,21 @@ async function callerFor(who: Who, method: string, path: string) {
   const base = world.callers[who]
   if (!path.startsWith('/api/auth/logout') || !base.cookie || who === 'expired') return base
   const user = await world.ctx.newUser(`${who}-signing-out`)
-  if (who !== 'outsider') await world.ctx.db.insertInto('memberships').values({ workspace_id: world.ws.id, user_id: user.id, role: who as 'admin' }).execute()
+  if (who !== 'outsider')
+    await world.ctx.db
+      .insertInto('memberships')
+      .values({ workspace_id: world.ws.id, user_id: user.id, role: who as 'admin' })
+      .execute()
   return { cookie: user.cookie }
 }
 
 describe('the table covers the OpenAPI document', () => {
   it('has one row for every operation, and none for an operation that does not exist', () => {
     const documented = operations.map((op) => `${op.method} ${op.path}`).sort()
-    const tabled = rows.map(([m, p]) => `${m} ${p}`).filter((r) => !/\/api\/(health|openapi\.json|docs)$/.test(r)).sort()
+    const tabled = rows
+      .map(([m, p]) => `${m} ${p}`)
+      .filter((r) => !/\/api\/(health|openapi\.json|docs)$/.test(r))
+      .sort()
     expect(tabled).toEqual(documented)
   })
 })
@@ -227,12 +460,23 @@ describe('every route × every caller', () => {
         for (const [k, v] of Object.entries(call.vars ?? {})) path = path.replace(`{${k}}`, String(v))
         const caller = await callerFor(who, method, template)
         const mark = await world.watcher.mark()
-        const res = await world.ctx.request(caller, method, `${path}${call.query ?? ''}`, call.body, call.contentType ? { 'content-type': call.contentType } : {})
+        const res = await world.ctx.request(
+          caller,
+          method,
+          `${path}${call.query ?? ''}`,
+          call.body,
+          call.contentType ? { 'content-type': call.contentType } : {},
+        )
         cells++
-        expect(res.status, typeof res.body === 'string' ? res.body.slice(0, 300) : JSON.stringify(res.body)?.slice(0, 300)).toBe(status)
+        expect(
+          res.status,
+          typeof res.body === 'string' ? res.body.slice(0, 300) : JSON.stringify(res.body)?.slice(0, 300),
+        ).toBe(status)
         if (!allowed) {
           expect(errorShapeProblem(res.status, res.headers, res.body)).toBeNull()
-          expect(res.body.error.code).toBe(status === 401 ? 'not_signed_in' : status === 403 ? 'forbidden' : 'not_found')
+          expect(res.body.error.code).toBe(
+            status === 401 ? 'not_signed_in' : status === 403 ? 'forbidden' : 'not_found',
+          )
           expect(await world.watcher.since(mark), 'a refused call changed data').toEqual([])
         }
       })

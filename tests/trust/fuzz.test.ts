@@ -4,7 +4,16 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { JSON_BODY_LIMIT } from '../../server/app.ts'
-import { changedTables, errorShapeProblem, kindOf, loadOperations, openWorld, type Operation, type Who, type World } from './world.ts'
+import {
+  changedTables,
+  errorShapeProblem,
+  kindOf,
+  loadOperations,
+  openWorld,
+  type Operation,
+  type Who,
+  type World,
+} from './world.ts'
 import { recordFigure } from '../helpers/figures.ts'
 
 // Property-based bad input over every operation of the OpenAPI document. Replay a failure with
@@ -22,7 +31,9 @@ beforeAll(async () => {
   world = await openWorld()
   ops = await loadOperations(world.ctx)
 })
-afterAll(async () => { await world?.ctx.close() })
+afterAll(async () => {
+  await world?.ctx.close()
+})
 
 // ---------------------------------------------------------------------------------------------
 // Values. Markers stand for what is only known at send time: a real object's id ({$id}), a huge
@@ -32,23 +43,120 @@ afterAll(async () => { await world?.ctx.close() })
 type Marker = { $id: string } | { $huge: number; char: string } | { $raw: string }
 
 const NASTY_STRINGS = [
-  '', ' ', '   ', '\t\n', '\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '\udc00\ud800', '\u202eevil\u202c', 'مرحبا بالعالم', 'שלום',
-  'e\u0301\u0301\u0301\u0301', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇', '👨‍👩‍👧‍👦', '🏳️‍🌈', '\ufeff', '\u2028\u2029', '\uffff', '\ufffd', 'Ω≈ç√∫',
-  "'; drop table segments; --", "1' or '1'='1", '" or ""="', 'robert\'); delete from audit_log; --', '$1', '%s%s%s%n', '\\', '\\u0000',
-  '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', 'javascript:alert(1)', '{{7*7}}', '${7*7}',
-  '../../../../etc/passwd', '%00', '%2e%2e%2f', 'NaN', 'Infinity', '-Infinity', '-0', '1e309', '0x1F', '١٢٣', 'null', 'true', 'undefined',
-  '2026-02-30', '2026-13-01', '9999-12-31T23:59:59Z', '0000-00-00', '22.11.2026', 'admin', 'marketer', 'owner', '__proto__', 'constructor',
+  '',
+  ' ',
+  '   ',
+  '\t\n',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udfffy',
+  '\udc00\ud800',
+  '\u202eevil\u202c',
+  'مرحبا بالعالم',
+  'שלום',
+  'e\u0301\u0301\u0301\u0301',
+  'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇',
+  '👨‍👩‍👧‍👦',
+  '🏳️‍🌈',
+  '\ufeff',
+  '\u2028\u2029',
+  '\uffff',
+  '\ufffd',
+  'Ω≈ç√∫',
+  "'; drop table segments; --",
+  "1' or '1'='1",
+  '" or ""="',
+  "robert'); delete from audit_log; --",
+  '$1',
+  '%s%s%s%n',
+  '\\',
+  '\\u0000',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '"><svg onload=alert(1)>',
+  'javascript:alert(1)',
+  '{{7*7}}',
+  '${7*7}',
+  '../../../../etc/passwd',
+  '%00',
+  '%2e%2e%2f',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-0',
+  '1e309',
+  '0x1F',
+  '١٢٣',
+  'null',
+  'true',
+  'undefined',
+  '2026-02-30',
+  '2026-13-01',
+  '9999-12-31T23:59:59Z',
+  '0000-00-00',
+  '22.11.2026',
+  'admin',
+  'marketer',
+  'owner',
+  '__proto__',
+  'constructor',
 ]
-const NASTY_NUMBERS = [0, -1, -0.5, 0.5, 1, 1.5, 2, 10, 11, 101, 1000, 1001, 3651, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, 2 ** 53 + 2, 2 ** 63, 1e12, 1e12 + 1,
-  1e15, 1e308, -1e308, Number.MIN_VALUE, 5e-324, 1e-7, 0.1 + 0.2, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]
-const RAW_NUMBERS = ['1e400', '-1e400', '-0', '1E+2', '0.0000000000000000000000000000000001', '123456789012345678901234567890', '1.7976931348623157e309']
+const NASTY_NUMBERS = [
+  0,
+  -1,
+  -0.5,
+  0.5,
+  1,
+  1.5,
+  2,
+  10,
+  11,
+  101,
+  1000,
+  1001,
+  3651,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 53,
+  2 ** 53 + 2,
+  2 ** 63,
+  1e12,
+  1e12 + 1,
+  1e15,
+  1e308,
+  -1e308,
+  Number.MIN_VALUE,
+  5e-324,
+  1e-7,
+  0.1 + 0.2,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+]
+const RAW_NUMBERS = [
+  '1e400',
+  '-1e400',
+  '-0',
+  '1E+2',
+  '0.0000000000000000000000000000000001',
+  '123456789012345678901234567890',
+  '1.7976931348623157e309',
+]
 
 const nastyString = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.constantFrom(201, 1001, 2001, 4001, 70_000).map((n): Marker => ({ $huge: n, char: 'x' })) },
-  { weight: 1, arbitrary: fc.constantFrom('é', '😀', '\u0301', 'ю').map((char): Marker => ({ $huge: 1024 * 1024 / 2, char })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(201, 1001, 2001, 4001, 70_000).map((n): Marker => ({ $huge: n, char: 'x' })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('é', '😀', '\u0301', 'ю')
+      .map((char): Marker => ({ $huge: (1024 * 1024) / 2, char })),
+  },
 )
 const nastyNumber = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...NASTY_NUMBERS) },
@@ -56,21 +164,30 @@ const nastyNumber = fc.oneof(
   { weight: 2, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.constantFrom(...RAW_NUMBERS).map((raw): Marker => ({ $raw: raw })) },
 )
-const deepArray = fc.integer({ min: 50, max: 5000 }).map((depth): Marker => ({ $raw: '['.repeat(depth) + ']'.repeat(depth) }))
-const deepObject = fc.integer({ min: 50, max: 5000 }).map((depth): Marker => ({ $raw: '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) }))
+const deepArray = fc
+  .integer({ min: 50, max: 5000 })
+  .map((depth): Marker => ({ $raw: '['.repeat(depth) + ']'.repeat(depth) }))
+const deepObject = fc
+  .integer({ min: 50, max: 5000 })
+  .map((depth): Marker => ({ $raw: '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) }))
 const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: nastyString },
   { weight: 4, arbitrary: nastyNumber },
-  { weight: 1, arbitrary: fc.constantFrom(null, true, false, [], {}, [null], { '': '' }, { __proto__: { admin: true } }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(null, true, false, [], {}, [null], { '': '' }, { __proto__: { admin: true } }),
+  },
   { weight: 1, arbitrary: fc.array(nastyString, { maxLength: 5 }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.oneof(deepArray, deepObject) },
 )
 
 /** Sets a key as an own property, so "__proto__" is sent as a key and does not swap the prototype. */
-const own = (o: object, key: string, value: unknown) => Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true })
+const own = (o: object, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true })
 
-const isMarker = (v: unknown): v is Marker => typeof v === 'object' && v !== null && !Array.isArray(v) && ('$id' in v || '$huge' in v || '$raw' in v)
+const isMarker = (v: unknown): v is Marker =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && ('$id' in v || '$huge' in v || '$raw' in v)
 
 /** Writes a value with markers as JSON text, making real ids on the way. */
 async function toJsonText(value: unknown): Promise<string> {
@@ -99,15 +216,25 @@ async function toJsonText(value: unknown): Promise<string> {
 
 /** Fields that name objects: a valid body carries a real id of the right kind. */
 const ID_FIELDS: Record<string, string> = {
-  segmentId: 'segments', journeyId: 'journeys', stageId: 'stages', barrierId: 'barriers', recommendationId: 'recommendations',
-  hypothesisId: 'hypotheses', subjectId: 'barriers', testId: 'tests',
+  segmentId: 'segments',
+  journeyId: 'journeys',
+  stageId: 'stages',
+  barrierId: 'barriers',
+  recommendationId: 'recommendations',
+  hypothesisId: 'hypotheses',
+  subjectId: 'barriers',
+  testId: 'tests',
 }
 
 function validOf(schema: any, field = ''): unknown {
   schema = ops.resolve(schema)
   if (!schema) return null
   if (ID_FIELDS[field]) return { $id: ID_FIELDS[field] } satisfies Marker
-  if (schema.anyOf || schema.oneOf) return validOf((schema.anyOf ?? schema.oneOf).find((s: any) => ops.resolve(s)?.type !== 'null') ?? schema.anyOf[0], field)
+  if (schema.anyOf || schema.oneOf)
+    return validOf(
+      (schema.anyOf ?? schema.oneOf).find((s: any) => ops.resolve(s)?.type !== 'null') ?? schema.anyOf[0],
+      field,
+    )
   if (schema.allOf) return validOf(schema.allOf[0], field)
   if (schema.enum) return schema.enum[0]
   if (schema.const !== undefined) return schema.const
@@ -120,7 +247,10 @@ function validOf(schema: any, field = ''): unknown {
       }
       return out
     }
-    case 'array': return schema.minItems ? Array.from({ length: schema.minItems }, () => validOf(schema.items, field)) : [validOf(schema.items, field)]
+    case 'array':
+      return schema.minItems
+        ? Array.from({ length: schema.minItems }, () => validOf(schema.items, field))
+        : [validOf(schema.items, field)]
     case 'string':
       if (schema.format === 'email') return `fuzz-${Math.random().toString(36).slice(2, 8)}@example.test`
       if (schema.format === 'date') return '2026-12-01'
@@ -131,12 +261,15 @@ function validOf(schema: any, field = ''): unknown {
     case 'integer':
     case 'number': {
       const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum : 0)
-      const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum : min + 10)
+      const max =
+        schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum : min + 10)
       if (type === 'integer') return Math.max(Math.ceil(min), Math.min(Math.floor(max), 2 + Math.ceil(min)))
       return (min + max) / 2 === 0 ? 0.1 : Math.min(max, Math.max(min, (min + max) / 2))
     }
-    case 'boolean': return true
-    default: return 'x'
+    case 'boolean':
+      return true
+    default:
+      return 'x'
   }
 }
 
@@ -146,16 +279,19 @@ function fieldPaths(value: unknown): string[][] {
   const paths: string[][] = []
   for (const [k, v] of Object.entries(value)) {
     paths.push([k])
-    if (typeof v === 'object' && v !== null && !isMarker(v)) for (const k2 of Object.keys(v)) paths.push([k, k2])
+    if (typeof v === 'object' && v !== null && !isMarker(v))
+      for (const k2 of Object.keys(v)) paths.push([k, k2])
   }
   return paths
 }
 
-type Mutation = { kind: 'delete' } | { kind: 'set'; value: unknown } | { kind: 'extra'; name: string; value: unknown }
+type Mutation =
+  { kind: 'delete' } | { kind: 'set'; value: unknown } | { kind: 'extra'; name: string; value: unknown }
 function mutate(value: unknown, path: string[] | undefined, m: Mutation): unknown {
   const copy = structuredClone(value) as Record<string, any>
   if (m.kind === 'extra' || !path) {
-    if (typeof copy === 'object' && copy !== null) own(copy, m.kind === 'extra' ? m.name : 'extra', m.kind === 'extra' ? m.value : null)
+    if (typeof copy === 'object' && copy !== null)
+      own(copy, m.kind === 'extra' ? m.name : 'extra', m.kind === 'extra' ? m.value : null)
     return copy
   }
   let parent: Record<string, any> = copy
@@ -182,37 +318,197 @@ interface Fuzzed {
 
 /** Headers a browser, a proxy or an attacker may send, each in valid and in broken forms. */
 const ODD_HEADERS: [string, string[]][] = [
-  ['origin', ['http://localhost', 'https://evil.example', 'null', 'not a url', 'http://', '://x', 'http://[::1', 'javascript:alert(1)', '*']],
+  [
+    'origin',
+    [
+      'http://localhost',
+      'https://evil.example',
+      'null',
+      'not a url',
+      'http://',
+      '://x',
+      'http://[::1',
+      'javascript:alert(1)',
+      '*',
+    ],
+  ],
   ['sec-fetch-site', ['same-origin', 'cross-site', 'none', 'garbage']],
-  ['authorization', ['Bearer', 'Bearer ', 'Bearer a b', 'Basic dXNlcjpwYXNz', 'bearer cxk_forged', 'Bearer cxk_' + 'a'.repeat(5000)]],
-  ['cookie', ['cxw_session=', 'cxw_session=%ZZ', 'cxw_session="quoted"', 'cxw_session=a; cxw_session=b', 'other=1', '=; ;=;', 'cxw_session=' + 'x'.repeat(4000)]],
+  [
+    'authorization',
+    [
+      'Bearer',
+      'Bearer ',
+      'Bearer a b',
+      'Basic dXNlcjpwYXNz',
+      'bearer cxk_forged',
+      'Bearer cxk_' + 'a'.repeat(5000),
+    ],
+  ],
+  [
+    'cookie',
+    [
+      'cxw_session=',
+      'cxw_session=%ZZ',
+      'cxw_session="quoted"',
+      'cxw_session=a; cxw_session=b',
+      'other=1',
+      '=; ;=;',
+      'cxw_session=' + 'x'.repeat(4000),
+    ],
+  ],
   ['x-request-id', ['x'.repeat(500), '', 'id with spaces', '%00']],
   ['accept', ['application/json', 'text/csv', '*/*', 'text/html', 'garbage']],
   ['content-length', ['0', '5']],
   ['x-forwarded-for', ['1.2.3.4', 'garbage', '1.2.3.4, 5.6.7.8', '']],
 ]
 
-const WRONG_WORKSPACES = ['no-such-workspace', 'x'.repeat(65), '%00', '%F0%9F%98%80', '..', "'%3B drop table workspaces", '%E2%80%AE', ' ']
-const WRONG_IDS = ['0', '-1', '999999999', '9007199254740993', '99999999999999999999999', '1.5', '1e3', '0x10', 'abc', '%20', 'null', 'NaN', '%00',
-  '1%3B%20drop%20table%20tests', '%D9%A1', '+1', ' 7']
+const WRONG_WORKSPACES = [
+  'no-such-workspace',
+  'x'.repeat(65),
+  '%00',
+  '%F0%9F%98%80',
+  '..',
+  "'%3B drop table workspaces",
+  '%E2%80%AE',
+  ' ',
+]
+const WRONG_IDS = [
+  '0',
+  '-1',
+  '999999999',
+  '9007199254740993',
+  '99999999999999999999999',
+  '1.5',
+  '1e3',
+  '0x10',
+  'abc',
+  '%20',
+  'null',
+  'NaN',
+  '%00',
+  '1%3B%20drop%20table%20tests',
+  '%D9%A1',
+  '+1',
+  ' 7',
+]
 
-const MALFORMED = ['{', '{"', '{"a":}', '{"a" 1}', "{'a': 1}", '{"a": 1,}', '[1,]', 'nul', 'NaN', 'Infinity', 'undefined', '{"a": NaN}', '{"a": 01}',
-  '{"a": .5}', '{"a": "\\x41"}', '{"a": "\t"}', '{"a": "\\ud800"}', '"\\udfff"', '\ufeff{}', '{} {}', '{}garbage', '/* */ {}', '{"a":1}\u0000',
-  '\u0000', '', ' ', '[', ']', '{{}}', '{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"x": 1}}}', 'true', '0', '-', '"unterminated']
+const MALFORMED = [
+  '{',
+  '{"',
+  '{"a":}',
+  '{"a" 1}',
+  "{'a': 1}",
+  '{"a": 1,}',
+  '[1,]',
+  'nul',
+  'NaN',
+  'Infinity',
+  'undefined',
+  '{"a": NaN}',
+  '{"a": 01}',
+  '{"a": .5}',
+  '{"a": "\\x41"}',
+  '{"a": "\t"}',
+  '{"a": "\\ud800"}',
+  '"\\udfff"',
+  '\ufeff{}',
+  '{} {}',
+  '{}garbage',
+  '/* */ {}',
+  '{"a":1}\u0000',
+  '\u0000',
+  '',
+  ' ',
+  '[',
+  ']',
+  '{{}}',
+  '{"__proto__": {"admin": true}}',
+  '{"constructor": {"prototype": {"x": 1}}}',
+  'true',
+  '0',
+  '-',
+  '"unterminated',
+]
 
-const CSV_HEADERS = ['externalId,customerKey,closedAt,converted,revenue', 'customerKey,stratum', 'externalId;customerKey;closedAt;converted', 'customerKey',
-  '"externalId","customerKey","closedAt","converted"', 'a,b,c', '', '\ufeffcustomerKey,stratum', 'customerKey\tstratum', '"unclosed,header']
+const CSV_HEADERS = [
+  'externalId,customerKey,closedAt,converted,revenue',
+  'customerKey,stratum',
+  'externalId;customerKey;closedAt;converted',
+  'customerKey',
+  '"externalId","customerKey","closedAt","converted"',
+  'a,b,c',
+  '',
+  '\ufeffcustomerKey,stratum',
+  'customerKey\tstratum',
+  '"unclosed,header',
+]
 const csvCell = fc.oneof(
-  fc.constantFrom('c-1', 'c-2', 'd-9', '2026-11-20', '22.11.2026', 'true', 'да', '0', '1 234,50', '-5', '1e400', '', ' ', '"', '""', '"quoted, with comma"',
-    '"unclosed', 'a"b', '\u0000', '\r', '\n', ';', '\t', '=1+1', '=cmd|\' /C calc\'!A0', '@SUM(A1)', '+1', '-1', '<script>', "'; drop table deals; --"),
+  fc.constantFrom(
+    'c-1',
+    'c-2',
+    'd-9',
+    '2026-11-20',
+    '22.11.2026',
+    'true',
+    'да',
+    '0',
+    '1 234,50',
+    '-5',
+    '1e400',
+    '',
+    ' ',
+    '"',
+    '""',
+    '"quoted, with comma"',
+    '"unclosed',
+    'a"b',
+    '\u0000',
+    '\r',
+    '\n',
+    ';',
+    '\t',
+    '=1+1',
+    "=cmd|' /C calc'!A0",
+    '@SUM(A1)',
+    '+1',
+    '-1',
+    '<script>',
+    "'; drop table deals; --",
+  ),
   nastyString.filter((s) => typeof s === 'string'),
 )
 const csvText = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...CSV_HEADERS), fc.array(fc.array(csvCell, { minLength: 0, maxLength: 7 }), { maxLength: 12 }), fc.constantFrom('\n', '\r\n', '\r'), fc.constantFrom(',', ';'))
-    .map(([header, rows, eol, sep]) => [header, ...rows.map((r) => r.join(sep))].join(eol)) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...CSV_HEADERS),
+        fc.array(fc.array(csvCell, { minLength: 0, maxLength: 7 }), { maxLength: 12 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.constantFrom(',', ';'),
+      )
+      .map(([header, rows, eol, sep]) => [header, ...rows.map((r) => r.join(sep))].join(eol)),
+  },
   { weight: 2, arbitrary: fc.constantFrom(...CSV_HEADERS) },
-  { weight: 1, arbitrary: fc.constantFrom('"', '"""', 'a,"b\nc', '\ufeff', '\n\n\n', ',,,,\n,,,', 'customerKey\n"c-1\n', 'customerKey\nc-1,"x"y"') },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((k) => `customerKey\n${Array.from({ length: k * 2000 }, (_, i) => `bulk-${i}`).join('\n')}`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '"',
+      '"""',
+      'a,"b\nc',
+      '\ufeff',
+      '\n\n\n',
+      ',,,,\n,,,',
+      'customerKey\n"c-1\n',
+      'customerKey\nc-1,"x"y"',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 1, max: 3 })
+      .map((k) => `customerKey\n${Array.from({ length: k * 2000 }, (_, i) => `bulk-${i}`).join('\n')}`),
+  },
 )
 
 function requestArbitrary(op: Operation): fc.Arbitrary<Fuzzed> {
@@ -220,79 +516,163 @@ function requestArbitrary(op: Operation): fc.Arbitrary<Fuzzed> {
   const who: fc.Arbitrary<Fuzzed['who']> = isLogout
     ? fc.constantFrom<Fuzzed['who']>('anonymous', 'victim', 'expired', 'key')
     : fc.oneof(
-      { weight: 14, arbitrary: fc.constant<Who>('admin') },
-      { weight: 2, arbitrary: fc.constant<Who>('anonymous') },
-      { weight: 2, arbitrary: fc.constant<Who>('key') },
-      { weight: 2, arbitrary: fc.constantFrom<Who>('marketer', 'analyst', 'leader') },
-      { weight: 1, arbitrary: fc.constantFrom<Who>('outsider', 'revokedKey', 'expired') },
-    )
+        { weight: 14, arbitrary: fc.constant<Who>('admin') },
+        { weight: 2, arbitrary: fc.constant<Who>('anonymous') },
+        { weight: 2, arbitrary: fc.constant<Who>('key') },
+        { weight: 2, arbitrary: fc.constantFrom<Who>('marketer', 'analyst', 'leader') },
+        { weight: 1, arbitrary: fc.constantFrom<Who>('outsider', 'revokedKey', 'expired') },
+      )
   const workspace = op.path.includes('{workspace}')
-    ? fc.oneof({ weight: 12, arbitrary: fc.constant('$own') }, { weight: 1, arbitrary: fc.constant('$other') }, { weight: 1, arbitrary: fc.constantFrom(...WRONG_WORKSPACES) })
+    ? fc.oneof(
+        { weight: 12, arbitrary: fc.constant('$own') },
+        { weight: 1, arbitrary: fc.constant('$other') },
+        { weight: 1, arbitrary: fc.constantFrom(...WRONG_WORKSPACES) },
+      )
     : fc.constant(null)
   // A delete that succeeds costs the object's remaking (its whole chain of parents): fewer real ids.
   const id = kindOf(op.path)
     ? fc.oneof(
-      { weight: op.method === 'DELETE' ? 1 : 3, arbitrary: fc.constant({ real: true as const }) },
-      { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...WRONG_IDS), fc.constantFrom('$otherWorkspace'), fc.string({ maxLength: 12 }).map(encodeURIComponent)).map((wrong) => ({ wrong })) },
-    )
+        { weight: op.method === 'DELETE' ? 1 : 3, arbitrary: fc.constant({ real: true as const }) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .oneof(
+              fc.constantFrom(...WRONG_IDS),
+              fc.constantFrom('$otherWorkspace'),
+              fc.string({ maxLength: 12 }).map(encodeURIComponent),
+            )
+            .map((wrong) => ({ wrong })),
+        },
+      )
     : fc.constant(null)
   const queryParams = op.params.filter((p) => p.in === 'query')
-  const query = fc.tuple(
-    ...queryParams.map((p) => fc.oneof(
-      { weight: 3, arbitrary: fc.constant(undefined) },
-      { weight: 2, arbitrary: fc.constant(String(validOf(p.schema, p.name))) },
-      { weight: 2, arbitrary: fc.oneof(nastyString.map((s) => (typeof s === 'string' ? s : 'x'.repeat(300))), nastyNumber.map((n) => (typeof n === 'number' ? String(n) : '1e400'))) },
-    )),
-    fc.option(fc.tuple(fc.constantFrom('limit', 'cursor', 'extra', 'format', '__proto__', 'id'), fc.constantFrom('1', '', 'x', '-1', '%')), { freq: 5 }),
-  ).map(([...parts]) => {
-    const extra = parts.pop() as [string, string] | null
-    const search = new URLSearchParams()
-    queryParams.forEach((p, i) => { if (parts[i] !== undefined) search.append(p.name, parts[i] as string) })
-    if (extra) search.append(extra[0], extra[1])
-    const s = search.toString()
-    return s ? `?${s}` : ''
-  })
+  const query = fc
+    .tuple(
+      ...queryParams.map((p) =>
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constant(undefined) },
+          { weight: 2, arbitrary: fc.constant(String(validOf(p.schema, p.name))) },
+          {
+            weight: 2,
+            arbitrary: fc.oneof(
+              nastyString.map((s) => (typeof s === 'string' ? s : 'x'.repeat(300))),
+              nastyNumber.map((n) => (typeof n === 'number' ? String(n) : '1e400')),
+            ),
+          },
+        ),
+      ),
+      fc.option(
+        fc.tuple(
+          fc.constantFrom('limit', 'cursor', 'extra', 'format', '__proto__', 'id'),
+          fc.constantFrom('1', '', 'x', '-1', '%'),
+        ),
+        { freq: 5 },
+      ),
+    )
+    .map(([...parts]) => {
+      const extra = parts.pop() as [string, string] | null
+      const search = new URLSearchParams()
+      queryParams.forEach((p, i) => {
+        if (parts[i] !== undefined) search.append(p.name, parts[i] as string)
+      })
+      if (extra) search.append(extra[0], extra[1])
+      const s = search.toString()
+      return s ? `?${s}` : ''
+    })
 
   const valid = op.bodySchema ? validOf(op.bodySchema) : {}
   const paths = fieldPaths(valid)
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     { weight: 2, arbitrary: fc.constant<Mutation>({ kind: 'delete' }) },
     { weight: 6, arbitrary: nastyValue.map((value): Mutation => ({ kind: 'set', value })) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('extra', '__proto__', 'id', 'workspaceId', 'role', ''), nastyValue).map(([name, value]): Mutation => ({ kind: 'extra', name, value })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('extra', '__proto__', 'id', 'workspaceId', 'role', ''), nastyValue)
+        .map(([name, value]): Mutation => ({ kind: 'extra', name, value })),
+    },
   )
-  const mutated = fc.tuple(paths.length ? fc.constantFrom(...paths) : fc.constant(undefined), mutation).map(([p, m]) => ({ json: mutate(valid, p, m) }))
+  const mutated = fc
+    .tuple(paths.length ? fc.constantFrom(...paths) : fc.constant(undefined), mutation)
+    .map(([p, m]) => ({ json: mutate(valid, p, m) }))
   const jsonBodies: fc.Arbitrary<Fuzzed['body']> = fc.oneof(
     { weight: 10, arbitrary: mutated },
     { weight: 2, arbitrary: fc.constant({ json: valid }) },
     { weight: 3, arbitrary: nastyValue.map((json) => ({ json })) },
     { weight: 2, arbitrary: fc.constantFrom(...MALFORMED).map((text) => ({ text })) },
     { weight: 2, arbitrary: fc.nat().map((cut) => ({ cut })) },
-    { weight: 1, arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }).map((bytes) => ({ bytes })) },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }).map((bytes) => ({ bytes })),
+    },
     { weight: 1, arbitrary: fc.constant(null) },
   )
   const body: fc.Arbitrary<Fuzzed['body']> =
-    op.bodyType === 'csv' ? fc.oneof({ weight: 8, arbitrary: csvText.map((text) => ({ text })) }, { weight: 1, arbitrary: jsonBodies }, { weight: 1, arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 200 }).map((bytes) => ({ bytes })) })
-      : op.bodyType === 'json' ? jsonBodies
+    op.bodyType === 'csv'
+      ? fc.oneof(
+          { weight: 8, arbitrary: csvText.map((text) => ({ text })) },
+          { weight: 1, arbitrary: jsonBodies },
+          {
+            weight: 1,
+            arbitrary: fc
+              .array(fc.integer({ min: 0, max: 255 }), { maxLength: 200 })
+              .map((bytes) => ({ bytes })),
+          },
+        )
+      : op.bodyType === 'json'
+        ? jsonBodies
         : fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: jsonBodies })
   const natural = op.bodyType === 'csv' ? 'text/csv' : 'application/json'
   const contentType = fc.oneof(
     { weight: 12, arbitrary: fc.constant<string | null>(natural) },
-    { weight: 1, arbitrary: fc.constantFrom<string | null>(null, 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/xml',
-      'application/json; charset=latin1', 'APPLICATION/JSON', 'application/merge-patch+json', 'text/csv; charset=utf-16', 'text/csv', 'application/json', '', ';', 'image/png') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<string | null>(
+        null,
+        'text/plain',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        'application/xml',
+        'application/json; charset=latin1',
+        'APPLICATION/JSON',
+        'application/merge-patch+json',
+        'text/csv; charset=utf-16',
+        'text/csv',
+        'application/json',
+        '',
+        ';',
+        'image/png',
+      ),
+    },
   )
   const headers = fc.oneof(
     { weight: 6, arbitrary: fc.constant({}) },
-    { weight: 1, arbitrary: fc.subarray(ODD_HEADERS, { minLength: 1, maxLength: 3 }).chain((picked) =>
-      fc.tuple(...picked.map(([name, values]) => fc.constantFrom(...values).map((v) => [name, v] as const))).map((pairs) => Object.fromEntries(pairs))) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .subarray(ODD_HEADERS, { minLength: 1, maxLength: 3 })
+        .chain((picked) =>
+          fc
+            .tuple(
+              ...picked.map(([name, values]) => fc.constantFrom(...values).map((v) => [name, v] as const)),
+            )
+            .map((pairs) => Object.fromEntries(pairs)),
+        ),
+    },
   )
   return fc.record({ who, workspace, id, query, contentType, body, headers }) as fc.Arbitrary<Fuzzed>
 }
 
-async function bodyBytes(op: Operation, body: NonNullable<Fuzzed['body']>): Promise<string | Uint8Array<ArrayBuffer>> {
+async function bodyBytes(
+  op: Operation,
+  body: NonNullable<Fuzzed['body']>,
+): Promise<string | Uint8Array<ArrayBuffer>> {
   if ('bytes' in body) return new Uint8Array(body.bytes)
   if ('json' in body) return toJsonText(body.json)
   if ('cut' in body) {
-    const whole = await toJsonText(op.bodySchema ? validOf(op.bodySchema) : { a: [1, 'two', { three: null }] })
+    const whole = await toJsonText(
+      op.bodySchema ? validOf(op.bodySchema) : { a: [1, 'two', { three: null }] },
+    )
     return whole.slice(0, body.cut % Math.max(1, whole.length))
   }
   return body.text
@@ -323,7 +703,13 @@ describe('property-based bad input over every route', () => {
     const causes = new Map<string, string>()
     const logError = vi.spyOn(console, 'error').mockImplementation((first: unknown, err: unknown) => {
       const id = String(first).match(/^\[([^\]]+)\]/)?.[1]
-      if (id) causes.set(id, String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 160))
+      if (id)
+        causes.set(
+          id,
+          String((err as Error)?.message ?? err)
+            .split('\n')[0]!
+            .slice(0, 160),
+        )
     })
     let requests = 0
     let before = await world.watcher.mark()
@@ -333,18 +719,31 @@ describe('property-based bad input over every route', () => {
         const op = operations[o]!
         // Signing in costs a scrypt (~50 ms) whenever the body is well formed: a third of the rounds.
         if (op.path === '/api/auth/login' && round % 3 !== 0) continue
-        const [req] = fc.sample(arbitraries[o]!, { seed: (SEED + round * 7919 + o * 104729) | 0, numRuns: 1 }) as [Fuzzed]
+        const [req] = fc.sample(arbitraries[o]!, {
+          seed: (SEED + round * 7919 + o * 104729) | 0,
+          numRuns: 1,
+        }) as [Fuzzed]
         let path = op.path
         if (req.workspace) {
-          const slug = req.workspace === '$own' ? world.ws.slug : req.workspace === '$other' ? world.other.slug : req.workspace
+          const slug =
+            req.workspace === '$own'
+              ? world.ws.slug
+              : req.workspace === '$other'
+                ? world.other.slug
+                : req.workspace
           path = path.replace('{workspace}', slug)
         }
         const kind = kindOf(op.path)
         let realKind: string | undefined
         if (req.id && kind) {
-          realKind = kind === 'tests' ? (['tests', 'runningTest', 'completedTest'] as const)[round % 3]! : kind
-          const value = 'real' in req.id ? String(await world.realId(realKind))
-            : req.id.wrong === '$otherWorkspace' ? String(kind === 'tests' ? world.otherIds.test : world.otherIds.segment) : req.id.wrong
+          realKind =
+            kind === 'tests' ? (['tests', 'runningTest', 'completedTest'] as const)[round % 3]! : kind
+          const value =
+            'real' in req.id
+              ? String(await world.realId(realKind))
+              : req.id.wrong === '$otherWorkspace'
+                ? String(kind === 'tests' ? world.otherIds.test : world.otherIds.segment)
+                : req.id.wrong
           path = path.replace(/\{(id|userId)\}/, value)
         }
         const headers: Record<string, string> = { ...req.headers }
@@ -361,8 +760,16 @@ describe('property-based bad input over every route', () => {
           before = await world.watcher.mark()
           made = world.made
         }
-        if (trace) appendFileSync(trace, `${round} ${op.method} ${path}${req.query} as ${req.who} ${JSON.stringify(req.headers)} ${typeof payload === 'string' ? payload.slice(0, 2000) : payload ? `<${payload.length} bytes>` : ''}\n`)
-        const res = await world.ctx.app.request(`${path}${req.query}`, { method: op.method, headers, ...(payload !== undefined ? { body: payload } : {}) })
+        if (trace)
+          appendFileSync(
+            trace,
+            `${round} ${op.method} ${path}${req.query} as ${req.who} ${JSON.stringify(req.headers)} ${typeof payload === 'string' ? payload.slice(0, 2000) : payload ? `<${payload.length} bytes>` : ''}\n`,
+          )
+        const res = await world.ctx.app.request(`${path}${req.query}`, {
+          method: op.method,
+          headers,
+          ...(payload !== undefined ? { body: payload } : {}),
+        })
         const where = `${op.method} ${op.path}`
         let text: string
         try {
@@ -370,26 +777,50 @@ describe('property-based bad input over every route', () => {
         } catch (err) {
           // The status and headers are sent by then: a client sees a success cut off mid-body.
           text = `<body stream failed: ${(err as Error).message}>`
-          problem(where, `${res.status} sent, then the body failed (${(err as Error).message})`, `${op.method} ${path}${req.query} as ${req.who}`)
+          problem(
+            where,
+            `${res.status} sent, then the body failed (${(err as Error).message})`,
+            `${op.method} ${path}${req.query} as ${req.who}`,
+          )
         }
         requests++
         fuzzed++
         statuses.set(`${where} ${res.status}`, (statuses.get(`${where} ${res.status}`) ?? 0) + 1)
-        const example = () => `${op.method} ${path}${req.query} as ${req.who} [${req.contentType}]${Object.keys(req.headers).length ? ` ${JSON.stringify(req.headers).slice(0, 200)}` : ''} ${typeof payload === 'string' ? payload.slice(0, 300) : payload ? `<${payload.length} bytes>` : ''} → ${res.status} ${text.slice(0, 300)}`
-        if (res.status < 500 && !op.responses.includes(String(res.status))) undocumented.set(where, (undocumented.get(where) ?? new Set()).add(res.status))
+        const example = () =>
+          `${op.method} ${path}${req.query} as ${req.who} [${req.contentType}]${Object.keys(req.headers).length ? ` ${JSON.stringify(req.headers).slice(0, 200)}` : ''} ${typeof payload === 'string' ? payload.slice(0, 300) : payload ? `<${payload.length} bytes>` : ''} → ${res.status} ${text.slice(0, 300)}`
+        if (res.status < 500 && !op.responses.includes(String(res.status)))
+          undocumented.set(where, (undocumented.get(where) ?? new Set()).add(res.status))
         if (res.status >= 500) {
           const requestId = res.headers.get('x-request-id') ?? ''
-          problem(where, `${res.status}: ${causes.get(requestId)?.replace(/\d+/g, 'N') ?? 'no cause logged'}`, example())
+          problem(
+            where,
+            `${res.status}: ${causes.get(requestId)?.replace(/\d+/g, 'N') ?? 'no cause logged'}`,
+            example(),
+          )
         }
         if (res.status >= 400) {
           let parsed: unknown
-          try { parsed = JSON.parse(text) } catch { parsed = text }
+          try {
+            parsed = JSON.parse(text)
+          } catch {
+            parsed = text
+          }
           const shape = errorShapeProblem(res.status, res.headers, parsed)
-          if (shape) problem(where, `${res.status} not in the documented error shape (${shape.replace(/\d+/g, 'N')})`, example())
+          if (shape)
+            problem(
+              where,
+              `${res.status} not in the documented error shape (${shape.replace(/\d+/g, 'N')})`,
+              example(),
+            )
         }
         const after = await world.watcher.mark()
         if (res.status >= 400) {
-          if (after !== before) problem(where, `${res.status} yet changed ${(await world.watcher.since(before)).join(', ')}`, example())
+          if (after !== before)
+            problem(
+              where,
+              `${res.status} yet changed ${(await world.watcher.since(before)).join(', ')}`,
+              example(),
+            )
         } else if (op.method === 'DELETE') {
           world.forget(req.id && 'real' in req.id ? realKind : undefined)
         }
@@ -398,9 +829,14 @@ describe('property-based bad input over every route', () => {
     }
     logError.mockRestore()
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
-    recordFigure(`fuzz: ${requests} requests, seed ${SEED} (${operations.length} operations, ${world.made} objects made, ${seconds} s; replay with FUZZ_SEED=${SEED})`)
+    recordFigure(
+      `fuzz: ${requests} requests, seed ${SEED} (${operations.length} operations, ${world.made} objects made, ${seconds} s; replay with FUZZ_SEED=${SEED})`,
+    )
     if (process.env.FUZZ_STATUSES) console.log([...statuses].map(([k, n]) => `${k}: ${n}`).join('\n'))
-    const report = [...problems].map(([key, p]) => `${key} ×${p.count} on ${p.ops.size} operation(s): ${[...p.ops].slice(0, 6).join('; ')}${p.ops.size > 6 ? '; …' : ''}\n    e.g. ${p.example}`)
+    const report = [...problems].map(
+      ([key, p]) =>
+        `${key} ×${p.count} on ${p.ops.size} operation(s): ${[...p.ops].slice(0, 6).join('; ')}${p.ops.size > 6 ? '; …' : ''}\n    e.g. ${p.example}`,
+    )
     expect(report, `seed ${SEED}:\n${report.join('\n')}`).toEqual([])
     expect(requests).toBeGreaterThanOrEqual(10_000)
   }, 240_000)
@@ -409,7 +845,9 @@ describe('property-based bad input over every route', () => {
 describe('the OpenAPI document', () => {
   it('declares every status the fuzz got from each operation', () => {
     expect(fuzzed, 'runs after the fuzz test above').toBeGreaterThan(0)
-    const missing = [...undocumented].map(([where, statuses]) => `${where}: ${[...statuses].sort().join(', ')}`).sort()
+    const missing = [...undocumented]
+      .map(([where, statuses]) => `${where}: ${[...statuses].sort().join(', ')}`)
+      .sort()
     expect(missing).toEqual([])
   })
 })
@@ -423,17 +861,29 @@ describe('bugs the fuzz found, pinned', () => {
 
   it('answers a workspace slug with a NUL like any unknown workspace: 404, not 500', async () => {
     await expectRefusal(await world.ctx.request(admin(), 'GET', '/api/workspaces/%00/segments'), 404)
-    await expectRefusal(await world.ctx.request(admin(), 'POST', '/api/workspaces/a%00b/segments', { name: 'S' }), 404)
+    await expectRefusal(
+      await world.ctx.request(admin(), 'POST', '/api/workspaces/a%00b/segments', { name: 'S' }),
+      404,
+    )
   })
 
   it('refuses a NUL in a free-text query parameter with 400, not 500', async () => {
-    await expectRefusal(await world.ctx.request(admin(), 'GET', `/api/workspaces/${world.ws.slug}/audit?subjectType=a%00b`), 400)
+    await expectRefusal(
+      await world.ctx.request(admin(), 'GET', `/api/workspaces/${world.ws.slug}/audit?subjectType=a%00b`),
+      400,
+    )
   })
 
   it('refuses a change with a session cookie and a malformed Origin header with 403, not 500', async () => {
     for (const origin of ['not a url', '://x', 'http://']) {
       const mark = await world.watcher.mark()
-      const res = await world.ctx.request(admin(), 'POST', `/api/workspaces/${world.ws.slug}/segments`, { name: 'From nowhere' }, { origin })
+      const res = await world.ctx.request(
+        admin(),
+        'POST',
+        `/api/workspaces/${world.ws.slug}/segments`,
+        { name: 'From nowhere' },
+        { origin },
+      )
       await expectRefusal(res, 403)
       expect(await world.watcher.since(mark)).toEqual([])
     }
@@ -442,8 +892,20 @@ describe('bugs the fuzz found, pinned', () => {
   it('survives a tiny first information fraction on the public sequential calculator', () => {
     // In a child process: today the request aborts the whole process (one anonymous POST takes the server down).
     for (const fractions of ['[0.001, 1]', '[1e-300]']) {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'probes/sequential.ts'), `{"informationFractions": ${fractions}}`],
-        { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=512' } })
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(import.meta.dirname, 'probes/sequential.ts'),
+          `{"informationFractions": ${fractions}}`,
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=512' },
+        },
+      )
       expect(child.status, `${fractions}: ${child.signal ?? ''} ${child.stderr.slice(0, 300)}`).toBe(0)
       const reply = JSON.parse(child.stdout.trim().split('\n').pop()!) as { status: number; ms: number }
       expect([200, 400], fractions).toContain(reply.status)
@@ -453,14 +915,21 @@ describe('bugs the fuzz found, pinned', () => {
 
   it('answers an empty PATCH of a touchpoint without a 500', async () => {
     const id = await world.realId('touchpoints')
-    const res = await world.ctx.request(admin(), 'PATCH', `/api/workspaces/${world.ws.slug}/touchpoints/${id}`, {})
+    const res = await world.ctx.request(
+      admin(),
+      'PATCH',
+      `/api/workspaces/${world.ws.slug}/touchpoints/${id}`,
+      {},
+    )
     expect(res.status, JSON.stringify(res.body)).toBe(200)
     expect(res.body.id).toBe(id)
   })
 
   it('answers the export of an unknown test with a 404, not a 200 whose body breaks off', async () => {
     for (const what of ['deals', 'assignments']) {
-      const res = await world.ctx.app.request(`/api/workspaces/${world.ws.slug}/tests/999999/${what}`, { headers: { cookie: `cxw_session=${world.ws.members.admin.cookie}` } })
+      const res = await world.ctx.app.request(`/api/workspaces/${world.ws.slug}/tests/999999/${what}`, {
+        headers: { cookie: `cxw_session=${world.ws.members.admin.cookie}` },
+      })
       const text = await res.text().catch((err: Error) => `<body failed: ${err.message}>`)
       expect(`${res.status} ${text}`).toMatch(/^404 \{"error":\{"code":"not_found"/)
     }
@@ -490,7 +959,13 @@ describe('size limits', () => {
     const csv = `customerKey\n"c-1"x\n${'row-value\n'.repeat(Math.ceil((JSON_BODY_LIMIT + 1024) / 10))}`
     const before = await world.counts()
     const mark = await world.watcher.mark()
-    const res = await world.ctx.request({ cookie: world.ws.members.admin.cookie }, 'POST', `/api/workspaces/${world.ws.slug}/tests/${testId}/assignments/csv`, csv, { 'content-type': 'text/csv' })
+    const res = await world.ctx.request(
+      { cookie: world.ws.members.admin.cookie },
+      'POST',
+      `/api/workspaces/${world.ws.slug}/tests/${testId}/assignments/csv`,
+      csv,
+      { 'content-type': 'text/csv' },
+    )
     expect(res.status, JSON.stringify(res.body)).toBe(400)
     expect(res.body.error.details[0].path).toBe('line 2')
     expect(changedTables(before, await world.counts())).toEqual([])
@@ -507,11 +982,17 @@ describe('the check that a refusal changed nothing', () => {
     expect(created.status).toBe(201)
     expect(await world.watcher.since(mark)).toEqual(['audit_log:INSERT', 'segments:INSERT'])
     mark = await world.watcher.mark()
-    await world.ctx.db.updateTable('segments').set({ description: 'changed in place' }).where('id', '=', created.body.id).execute()
+    await world.ctx.db
+      .updateTable('segments')
+      .set({ description: 'changed in place' })
+      .where('id', '=', created.body.id)
+      .execute()
     expect(await world.watcher.since(mark)).toEqual(['segments:UPDATE'])
     mark = await world.watcher.mark()
     const counts = await world.counts()
-    const refused = await world.ctx.request(admin, 'PATCH', `${base}/segments/${created.body.id}`, { name: '' })
+    const refused = await world.ctx.request(admin, 'PATCH', `${base}/segments/${created.body.id}`, {
+      name: '',
+    })
     expect(refused.status).toBe(400)
     expect(await world.watcher.mark()).toBe(mark)
     expect(await world.counts()).toEqual(counts)

@@ -12,13 +12,19 @@ beforeAll(async () => {
   start = ctx.now()
 })
 afterEach(() => ctx.setNow(start))
-afterAll(async () => { await ctx?.close() })
+afterAll(async () => {
+  await ctx?.close()
+})
 
 const HOUR = 3600_000
 
 /** Signs in through the API (the test context gives sessions of 24 hours) and returns the token. */
 async function signIn(email: string, url = '/api/auth/login') {
-  const res = await ctx.app.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) })
+  const res = await ctx.app.request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  })
   expect(res.status).toBe(200)
   const cookie = res.headers.get('set-cookie') ?? ''
   const token = cookie.match(/^cxw_session=([^;]+)/)?.[1]
@@ -56,7 +62,9 @@ describe('sessions', () => {
     const anonymous = await ws.call('anonymous', 'POST', '/segments', { name: 'After expiry' })
     expect(expired.status).toBe(401)
     expect(expired.body).toEqual(anonymous.body)
-    expect((await ctx.db.selectFrom('segments').select('id').where('workspace_id', '=', ws.id).execute()).length).toBe(0)
+    expect(
+      (await ctx.db.selectFrom('segments').select('id').where('workspace_id', '=', ws.id).execute()).length,
+    ).toBe(0)
   })
 
   it('end on sign-out, that session only', async () => {
@@ -70,7 +78,7 @@ describe('sessions', () => {
     expect((await me(second.token)).status).toBe(200)
   })
 
-  it('all end on sign-out everywhere, and only that user\'s', async () => {
+  it("all end on sign-out everywhere, and only that user's", async () => {
     const user = await ctx.newUser('many-devices')
     const someoneElse = await ctx.newUser('bystander')
     const devices = [await signIn(user.email), await signIn(user.email), await signIn(user.email)]
@@ -82,7 +90,9 @@ describe('sessions', () => {
     expect((await me(theirs.token)).status).toBe(200)
     expect((await me(someoneElse.cookie)).status).toBe(200)
     // A revoked session stays revoked: signing out everywhere again needs a session.
-    expect((await ctx.request({ cookie: devices[0]!.token }, 'POST', '/api/auth/logout-everywhere')).status).toBe(401)
+    expect(
+      (await ctx.request({ cookie: devices[0]!.token }, 'POST', '/api/auth/logout-everywhere')).status,
+    ).toBe(401)
     expect((await me((await signIn(user.email)).token)).status).toBe(200)
   })
 
@@ -115,7 +125,10 @@ describe('the session cookie', () => {
 
   it('is not set by a failed sign-in', async () => {
     const user = await ctx.newUser('wrong-password')
-    const res = await ctx.request({}, 'POST', '/api/auth/login', { email: user.email, password: 'not the password' })
+    const res = await ctx.request({}, 'POST', '/api/auth/login', {
+      email: user.email,
+      password: 'not the password',
+    })
     expect(res.status).toBe(401)
     expect(res.body.error.code).toBe('invalid_credentials')
     expect(res.headers.get('set-cookie')).toBeNull()
@@ -128,8 +141,14 @@ describe('security headers', () => {
   // The API as the tests build it, and the app as server/main.ts serves it: with the web app.
   const withWeb = () => createApp({ db: ctx.db, clock: ctx.now, sessionTtlHours: 24 }, { serveWeb })
   const API: [string, string][] = [
-    ['GET', '/api/health'], ['GET', '/api/openapi.json'], ['GET', '/api/docs'], ['GET', '/api/me'], ['GET', '/api/no-such-route'],
-    ['POST', '/api/auth/login'], ['GET', '/api/workspaces/any/segments'], ['POST', '/api/calculators/srm'],
+    ['GET', '/api/health'],
+    ['GET', '/api/openapi.json'],
+    ['GET', '/api/docs'],
+    ['GET', '/api/me'],
+    ['GET', '/api/no-such-route'],
+    ['POST', '/api/auth/login'],
+    ['GET', '/api/workspaces/any/segments'],
+    ['POST', '/api/calculators/srm'],
   ]
   const WEB = ['/', '/w/demo/tests/1', '/favicon.svg', '/login']
 
@@ -140,12 +159,16 @@ describe('security headers', () => {
 
   it('nosniff and no framing on every API answer, success or error', async () => {
     for (const [method, path] of API) {
-      const res = await ctx.app.request(path, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{' } : {}) })
+      const res = await ctx.app.request(path, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: '{' } : {}),
+      })
       expectHeaders(`${method} ${path}`, res.headers)
     }
   })
 
-  it('nosniff and no framing on the web app\'s pages and files', async () => {
+  it("nosniff and no framing on the web app's pages and files", async () => {
     const app = withWeb()
     for (const path of WEB) expectHeaders(path, (await app.request(path)).headers)
   })
@@ -154,10 +177,15 @@ describe('security headers', () => {
     const app = withWeb()
     const missing: string[] = []
     for (const [method, path] of API) {
-      const res = await app.request(path, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{' } : {}) })
+      const res = await app.request(path, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: '{' } : {}),
+      })
       if (!res.headers.get('content-security-policy')) missing.push(`${method} ${path}`)
     }
-    for (const path of WEB) if (!(await app.request(path)).headers.get('content-security-policy')) missing.push(`GET ${path}`)
+    for (const path of WEB)
+      if (!(await app.request(path)).headers.get('content-security-policy')) missing.push(`GET ${path}`)
     expect(missing, 'answers without a Content-Security-Policy header').toEqual([])
   })
 

@@ -28,7 +28,8 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
 
 /** The documented error body: `{error: {code, message, details}}`, a request id allowed, nothing else. */
 export function errorShapeProblem(status: number, headers: Headers, body: unknown): string | null {
-  if (!headers.get('content-type')?.startsWith('application/json')) return `content-type ${headers.get('content-type')}`
+  if (!headers.get('content-type')?.startsWith('application/json'))
+    return `content-type ${headers.get('content-type')}`
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body is not a JSON object'
   const keys = Object.keys(body)
   if (keys.length !== 1 || keys[0] !== 'error') return `top-level keys ${keys.join(',')}`
@@ -36,23 +37,29 @@ export function errorShapeProblem(status: number, headers: Headers, body: unknow
   if (typeof error !== 'object' || error === null) return 'error is not an object'
   const extra = Object.keys(error).filter((k) => !['code', 'message', 'details', 'requestId'].includes(k))
   if (extra.length) return `extra keys in error: ${extra.join(',')}`
-  if (typeof error.code !== 'string' || !(error.code in STATUS_OF_CODE)) return `unknown code ${String(error.code)}`
+  if (typeof error.code !== 'string' || !(error.code in STATUS_OF_CODE))
+    return `unknown code ${String(error.code)}`
   if (STATUS_OF_CODE[error.code as ErrorCode] !== status) return `code ${error.code} with status ${status}`
   if (typeof error.message !== 'string' || error.message === '') return 'message is not a non-empty string'
   if (!Array.isArray(error.details)) return 'details is not an array'
   for (const d of error.details as Record<string, unknown>[]) {
-    if (typeof d !== 'object' || d === null || typeof d.path !== 'string' || typeof d.message !== 'string') return `bad detail ${JSON.stringify(d)}`
+    if (typeof d !== 'object' || d === null || typeof d.path !== 'string' || typeof d.message !== 'string')
+      return `bad detail ${JSON.stringify(d)}`
     // The Error schema of the OpenAPI document: path and message, and for refused rows row, field and code.
     const extraDetail = Object.keys(d).filter((k) => !['path', 'message', 'row', 'field', 'code'].includes(k))
     if ('row' in d && typeof d.row !== 'number') return 'detail row is not a number'
-    if (('field' in d && typeof d.field !== 'string') || ('code' in d && typeof d.code !== 'string')) return 'detail field or code is not a string'
+    if (('field' in d && typeof d.field !== 'string') || ('code' in d && typeof d.code !== 'string'))
+      return 'detail field or code is not a string'
     if (extraDetail.length) return `extra keys in a detail: ${extraDetail.join(',')}`
   }
   return null
 }
 
 export function expectErrorShape(res: { status: number; headers: Headers; body: unknown }) {
-  expect(errorShapeProblem(res.status, res.headers, res.body), JSON.stringify(res.body)?.slice(0, 500)).toBeNull()
+  expect(
+    errorShapeProblem(res.status, res.headers, res.body),
+    JSON.stringify(res.body)?.slice(0, 500),
+  ).toBeNull()
 }
 
 /**
@@ -63,11 +70,23 @@ export function expectErrorShape(res: { status: number; headers: Headers; body: 
  * counts would miss — and checking it is one index lookup, cheap enough for every request.
  */
 export async function changeWatcher(db: TestContext['db']) {
-  const tables = (await sql<{ name: string }>`
+  const tables = (
+    await sql<{ name: string }>`
     select table_name as name from information_schema.tables
     where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%'
-    order by table_name`.execute(db)).rows.map((r) => r.name)
-  expect(tables).toEqual(expect.arrayContaining(['audit_log', 'segments', 'tests', 'deals', 'sessions', 'api_keys', 'memberships']))
+    order by table_name`.execute(db)
+  ).rows.map((r) => r.name)
+  expect(tables).toEqual(
+    expect.arrayContaining([
+      'audit_log',
+      'segments',
+      'tests',
+      'deals',
+      'sessions',
+      'api_keys',
+      'memberships',
+    ]),
+  )
   const statements = [
     'create table trust_changes (id bigint generated always as identity primary key, table_name text not null, op text not null)',
     `create function trust_log_change() returns trigger language plpgsql as $$
@@ -78,13 +97,26 @@ export async function changeWatcher(db: TestContext['db']) {
       insert into trust_changes (table_name, op) values (tg_table_name, tg_op);
       return null;
     end $$`,
-    ...tables.map((t) => `create trigger trust_watch after insert or update or delete on "${t}" for each row execute function trust_log_change()`),
+    ...tables.map(
+      (t) =>
+        `create trigger trust_watch after insert or update or delete on "${t}" for each row execute function trust_log_change()`,
+    ),
   ]
   for (const statement of statements) await sql.raw(statement).execute(db)
-  const mark = async () => Number((await sql<{ id: string }>`select coalesce(max(id), 0) as id from trust_changes`.execute(db)).rows[0]!.id)
+  const mark = async () =>
+    Number(
+      (await sql<{ id: string }>`select coalesce(max(id), 0) as id from trust_changes`.execute(db)).rows[0]!
+        .id,
+    )
   /** Tables changed since a mark, with the kind of change: `segments:INSERT`. */
   const since = async (from: number) =>
-    (await sql<{ change: string }>`select distinct table_name || ':' || op as change from trust_changes where id > ${from} order by 1`.execute(db)).rows.map((r) => r.change)
+    (
+      await sql<{
+        change: string
+      }>`select distinct table_name || ':' || op as change from trust_changes where id > ${from} order by 1`.execute(
+        db,
+      )
+    ).rows.map((r) => r.change)
   return { tables, mark, since }
 }
 
@@ -94,7 +126,13 @@ export async function changeWatcher(db: TestContext['db']) {
  */
 export async function countRows(db: TestContext['db'], tables: string[]): Promise<Record<string, string>> {
   const parts = tables.map((t) => `(select count(*) from "${t}")::text as "${t}"`)
-  return (await sql.raw<Record<string, string>>(`select ${parts.join(', ')}, (select coalesce(max(id), 0) from audit_log)::text as audit_max_id`).execute(db)).rows[0]!
+  return (
+    await sql
+      .raw<Record<string, string>>(
+        `select ${parts.join(', ')}, (select coalesce(max(id), 0) from audit_log)::text as audit_max_id`,
+      )
+      .execute(db)
+  ).rows[0]!
 }
 
 /** The keys whose values differ. */
@@ -102,8 +140,19 @@ export function changedTables(before: Record<string, unknown>, after: Record<str
   return Object.keys(before).filter((k) => before[k] !== after[k])
 }
 
-export type Who = 'anonymous' | 'marketer' | 'analyst' | 'leader' | 'admin' | 'outsider' | 'key' | 'revokedKey' | 'expired'
-export const EVERYONE: Who[] = ['anonymous', 'marketer', 'analyst', 'leader', 'admin', 'outsider', 'key', 'revokedKey', 'expired']
+export type Who =
+  'anonymous' | 'marketer' | 'analyst' | 'leader' | 'admin' | 'outsider' | 'key' | 'revokedKey' | 'expired'
+export const EVERYONE: Who[] = [
+  'anonymous',
+  'marketer',
+  'analyst',
+  'leader',
+  'admin',
+  'outsider',
+  'key',
+  'revokedKey',
+  'expired',
+]
 
 /**
  * A workspace with one member of each role and its pipeline, a second workspace whose admin is
@@ -118,9 +167,14 @@ export async function openWorld() {
   const revoked = await ws.call('admin', 'POST', '/api-keys', { name: 'old CRM' })
   expect((await ws.call('admin', 'DELETE', `/api-keys/${revoked.body.id}`)).status).toBe(204)
   const expired = newToken('cxs')
-  await ctx.db.insertInto('sessions').values({
-    token_hash: hashToken(expired), user_id: ws.members.admin.id, expires_at: new Date(ctx.now().getTime() - 3600_000),
-  }).execute()
+  await ctx.db
+    .insertInto('sessions')
+    .values({
+      token_hash: hashToken(expired),
+      user_id: ws.members.admin.id,
+      expires_at: new Date(ctx.now().getTime() - 3600_000),
+    })
+    .execute()
 
   const callers: Record<Who, { cookie?: string; bearer?: string }> = {
     anonymous: {},
@@ -136,36 +190,63 @@ export async function openWorld() {
 
   const ok = async (method: string, path: string, body?: unknown, expected = [200, 201]) => {
     const res = await ws.call('admin', method, path, body)
-    if (!expected.includes(res.status)) throw new Error(`world: ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`)
+    if (!expected.includes(res.status))
+      throw new Error(`world: ${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`)
     return res.body
   }
   const startedTest = async (targetDeals: number) => {
     const hypothesis = await ws.hypothesis({ recommendationId: (await parents()).recommendation })
     const test = await ws.test({ hypothesisId: hypothesis.id, plan: { targetDeals } })
     await ok('POST', `/tests/${test.id}/start`)
-    await ok('POST', `/tests/${test.id}/assignments`, { customers: [{ customerKey: 'c-1' }, { customerKey: 'c-2' }, { customerKey: 'c-3' }, { customerKey: 'c-4' }] })
+    await ok('POST', `/tests/${test.id}/assignments`, {
+      customers: [
+        { customerKey: 'c-1' },
+        { customerKey: 'c-2' },
+        { customerKey: 'c-3' },
+        { customerKey: 'c-4' },
+      ],
+    })
     return test.id as number
   }
   // Parents shared by the objects made below, made once; never the target of a real id, so a
   // delete through the API takes only the object it names.
   let base: Promise<{ segment: number; journey: number; stage: number; recommendation: number }> | undefined
-  const parents = () => (base ??= (async () => {
-    const stage = await ws.stage()
-    const journey = (await ok('GET', `/journeys/${stage.journeyId}`)).segmentId as number
-    const recommendation = await ws.recommendation({ stageId: stage.id, barrierId: null })
-    return { segment: journey, journey: stage.journeyId as number, stage: stage.id as number, recommendation: recommendation.id as number }
-  })())
+  const parents = () =>
+    (base ??= (async () => {
+      const stage = await ws.stage()
+      const journey = (await ok('GET', `/journeys/${stage.journeyId}`)).segmentId as number
+      const recommendation = await ws.recommendation({ stageId: stage.id, barrierId: null })
+      return {
+        segment: journey,
+        journey: stage.journeyId as number,
+        stage: stage.id as number,
+        recommendation: recommendation.id as number,
+      }
+    })())
   /** How to make one real object of each kind the paths name: one request or a few each. */
   const makers: Record<string, () => Promise<number>> = {
     segments: async () => (await ws.segment()).id,
     journeys: async () => (await ws.journey({ segmentId: (await parents()).segment })).id,
     stages: async () => (await ws.stage({ journeyId: (await parents()).journey })).id,
-    touchpoints: async () => (await ok('POST', '/touchpoints', { stageId: (await parents()).stage, channel: 'email', description: 'Welcome letter' })).id,
+    touchpoints: async () =>
+      (
+        await ok('POST', '/touchpoints', {
+          stageId: (await parents()).stage,
+          channel: 'email',
+          description: 'Welcome letter',
+        })
+      ).id,
     barriers: async () => (await ws.barrier({ stageId: (await parents()).stage })).id,
-    recommendations: async () => (await ws.recommendation({ stageId: (await parents()).stage, barrierId: null })).id,
+    recommendations: async () =>
+      (await ws.recommendation({ stageId: (await parents()).stage, barrierId: null })).id,
     hypotheses: async () => (await ws.hypothesis({ recommendationId: (await parents()).recommendation })).id,
     // A hypothesis of its own: a decision on a test settles its hypothesis, which then takes no new test.
-    tests: async () => (await ws.test({ hypothesisId: (await ws.hypothesis({ recommendationId: (await parents()).recommendation })).id })).id,
+    tests: async () =>
+      (
+        await ws.test({
+          hypothesisId: (await ws.hypothesis({ recommendationId: (await parents()).recommendation })).id,
+        })
+      ).id,
     runningTest: () => startedTest(1000),
     completedTest: async () => {
       const id = await startedTest(2)
@@ -185,7 +266,10 @@ export async function openWorld() {
     'api-keys': async () => (await ok('POST', '/api-keys', { name: 'Email tool' })).id,
     members: async () => {
       const user = await ctx.newUser('extra')
-      await ctx.db.insertInto('memberships').values({ workspace_id: ws.id, user_id: user.id, role: 'marketer' }).execute()
+      await ctx.db
+        .insertInto('memberships')
+        .values({ workspace_id: ws.id, user_id: user.id, role: 'marketer' })
+        .execute()
       return user.id
     },
   }
@@ -209,11 +293,20 @@ export async function openWorld() {
   const otherIds = { segment: (await other.segment()).id as number, test: (await other.test()).id as number }
 
   return {
-    ctx, ws, other, callers, realId, forget, otherIds, watcher,
+    ctx,
+    ws,
+    other,
+    callers,
+    realId,
+    forget,
+    otherIds,
+    watcher,
     /** Row counts of every table and the audit log's highest id. */
     counts: () => countRows(ctx.db, watcher.tables),
     /** How many objects `realId` has made so far. */
-    get made() { return makes },
+    get made() {
+      return makes
+    },
   }
 }
 
@@ -233,19 +326,27 @@ export interface Operation {
 export async function loadOperations(ctx: TestContext) {
   const res = await ctx.request({}, 'GET', '/api/openapi.json')
   expect(res.status).toBe(200)
-  const doc = res.body as { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } }
+  const doc = res.body as {
+    paths: Record<string, Record<string, any>>
+    components: { schemas: Record<string, any> }
+  }
   const operations: Operation[] = []
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       const content = op.requestBody?.content ?? {}
       const bodyType = content['application/json'] ? 'json' : content['text/csv'] ? 'csv' : null
       operations.push({
-        method: method.toUpperCase(), path, params: op.parameters ?? [], bodyType,
-        bodySchema: content['application/json']?.schema, responses: Object.keys(op.responses ?? {}),
+        method: method.toUpperCase(),
+        path,
+        params: op.parameters ?? [],
+        bodyType,
+        bodySchema: content['application/json']?.schema,
+        responses: Object.keys(op.responses ?? {}),
       })
     }
   }
-  const resolve = (schema: any): any => (schema?.$ref ? resolve(doc.components.schemas[schema.$ref.split('/').pop()]) : schema)
+  const resolve = (schema: any): any =>
+    schema?.$ref ? resolve(doc.components.schemas[schema.$ref.split('/').pop()]) : schema
   return { operations, resolve, doc }
 }
 

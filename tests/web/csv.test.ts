@@ -9,9 +9,9 @@ describe('previewCsv', () => {
       header: ['customerKey', 'stratum'],
       rows: [
         { line: 2, values: ['C-1', 'Moscow'] },
-        { line: 4, values: ['C-2', 'Kazan'] }
+        { line: 4, values: ['C-2', 'Kazan'] },
       ],
-      total: 3
+      total: 3,
     })
   })
 
@@ -27,7 +27,7 @@ describe('previewCsv', () => {
     expect(records).toEqual([
       { line: 1, values: ['a', 'b'] },
       { line: 2, values: ['x, "y"', 'two\nlines'] },
-      { line: 4, values: ['last', 'row'] }
+      { line: 4, values: ['last', 'row'] },
     ])
   })
 
@@ -45,7 +45,9 @@ describe('detectDelimiter', () => {
 
 describe('guessColumn', () => {
   it('matches usual names ignoring case, spaces and underscores', () => {
-    expect(guessColumn(['Deal ID', 'Customer_Key', 'Closed'], ['customerKey', 'customer'])).toBe('Customer_Key')
+    expect(guessColumn(['Deal ID', 'Customer_Key', 'Closed'], ['customerKey', 'customer'])).toBe(
+      'Customer_Key',
+    )
     expect(guessColumn(['a', 'b'], ['customerKey'])).toBeNull()
   })
 })

@@ -7,7 +7,7 @@ import {
   formatNumber,
   formatPercent,
   formatPoints,
-  formatPValue
+  formatPValue,
 } from '../../web/src/lib/format.ts'
 
 // Intl writes a no-break space (U+00A0) before "%" in Russian and a narrow no-break space

@@ -9,7 +9,7 @@ type Catalog = { [key: string]: string | Catalog }
 
 function keys(catalog: Catalog, prefix = ''): string[] {
   return Object.entries(catalog).flatMap(([key, value]) =>
-    typeof value === 'string' ? [`${prefix}${key}`] : keys(value, `${prefix}${key}.`)
+    typeof value === 'string' ? [`${prefix}${key}`] : keys(value, `${prefix}${key}.`),
   )
 }
 
@@ -32,7 +32,8 @@ describe('message catalogs', () => {
     for (const file of sourceFiles(join(import.meta.dirname, '../../web/src'))) {
       const text = readFileSync(file, 'utf8')
       // $_('key'), translate('key') and label: 'key' entries of nav tables.
-      for (const match of text.matchAll(/(?<![\w.])(?:\$_|translate)\(\s*'([a-zA-Z][\w.-]*)'/g)) used.add(match[1]!)
+      for (const match of text.matchAll(/(?<![\w.])(?:\$_|translate)\(\s*'([a-zA-Z][\w.-]*)'/g))
+        used.add(match[1]!)
       for (const match of text.matchAll(/label: '([a-z]+\.[\w.]+)'/g)) used.add(match[1]!)
     }
     const missing = [...used].filter((key) => !known.has(key))

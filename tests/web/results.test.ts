@@ -9,37 +9,77 @@ const verdict = (over: Record<string, unknown> = {}) =>
     significant: false,
     bayes: { probabilityTreatmentBetter: 0.95 },
     summary: { en: 'In English.', ru: 'По-русски.' },
-    ...over
+    ...over,
   }) as any
 
 describe('headlineOf', () => {
   it('says the data lean when a finished test is not significant but likely better', () => {
-    expect(headlineOf({ verdict: verdict(), progress: {} as any, provisional: false, test: { status: 'completed' } })).toBe('leaning')
+    expect(
+      headlineOf({
+        verdict: verdict(),
+        progress: {} as any,
+        provisional: false,
+        test: { status: 'completed' },
+      }),
+    ).toBe('leaning')
   })
 
   it('says a running test with interim looks is still collecting until its target', () => {
-    expect(headlineOf({ verdict: verdict(), progress: { targetReached: false } as any, provisional: false, test: { status: 'running' } })).toBe('collecting')
+    expect(
+      headlineOf({
+        verdict: verdict(),
+        progress: { targetReached: false } as any,
+        provisional: false,
+        test: { status: 'running' },
+      }),
+    ).toBe('collecting')
   })
 
   it('says the test is still collecting while results are provisional', () => {
-    expect(headlineOf({ verdict: verdict(), progress: {} as any, provisional: true, test: { status: 'running' } })).toBe('collecting')
+    expect(
+      headlineOf({ verdict: verdict(), progress: {} as any, provisional: true, test: { status: 'running' } }),
+    ).toBe('collecting')
   })
 
   it('names the direction of a significant difference', () => {
-    expect(headlineOf({ verdict: verdict({ significant: true }), progress: {} as any, provisional: false, test: { status: 'completed' } })).toBe('helps')
     expect(
-      headlineOf({ verdict: verdict({ significant: true, difference: { estimate: -0.1, interval: null } }), progress: {} as any, provisional: false, test: { status: 'completed' } })
+      headlineOf({
+        verdict: verdict({ significant: true }),
+        progress: {} as any,
+        provisional: false,
+        test: { status: 'completed' },
+      }),
+    ).toBe('helps')
+    expect(
+      headlineOf({
+        verdict: verdict({ significant: true, difference: { estimate: -0.1, interval: null } }),
+        progress: {} as any,
+        provisional: false,
+        test: { status: 'completed' },
+      }),
     ).toBe('harms')
   })
 
   it('has nothing to say before both arms have deals', () => {
-    expect(headlineOf({ verdict: verdict({ control: { rate: null, interval: null } }), progress: {} as any, provisional: true, test: { status: 'running' } })).toBe('noData')
+    expect(
+      headlineOf({
+        verdict: verdict({ control: { rate: null, interval: null } }),
+        progress: {} as any,
+        provisional: true,
+        test: { status: 'running' },
+      }),
+    ).toBe('noData')
   })
 
   it('calls an even result no difference', () => {
-    expect(headlineOf({ verdict: verdict({ bayes: { probabilityTreatmentBetter: 0.6 } }), progress: {} as any, provisional: false, test: { status: 'completed' } })).toBe(
-      'noDifference'
-    )
+    expect(
+      headlineOf({
+        verdict: verdict({ bayes: { probabilityTreatmentBetter: 0.6 } }),
+        progress: {} as any,
+        provisional: false,
+        test: { status: 'completed' },
+      }),
+    ).toBe('noDifference')
   })
 })
 

@@ -77,7 +77,12 @@ export function previewCsv(text: string, limit = 5): CsvPreview | null {
   const delimiter = detectDelimiter(body)
   const [header, ...rows] = parseRecords(body, delimiter)
   if (!header) return null
-  return { delimiter, header: header.values.map((h) => h.trim()), rows: rows.slice(0, limit), total: rows.length }
+  return {
+    delimiter,
+    header: header.values.map((h) => h.trim()),
+    rows: rows.slice(0, limit),
+    total: rows.length,
+  }
 }
 
 /**

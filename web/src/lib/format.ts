@@ -27,14 +27,14 @@ function isNumber(value: number | null | undefined): value is number {
 export function formatNumber(
   value: number | null | undefined,
   locale: FormatLocale,
-  options: { maximumFractionDigits?: number; minimumFractionDigits?: number; signed?: boolean } = {}
+  options: { maximumFractionDigits?: number; minimumFractionDigits?: number; signed?: boolean } = {},
 ): string {
   if (!isNumber(value)) return MISSING
   const { maximumFractionDigits = 2, minimumFractionDigits = 0, signed = false } = options
   return numberFormat(locale, {
     maximumFractionDigits,
     minimumFractionDigits: Math.min(minimumFractionDigits, maximumFractionDigits),
-    signDisplay: signed ? 'exceptZero' : 'auto'
+    signDisplay: signed ? 'exceptZero' : 'auto',
   }).format(value)
 }
 
@@ -50,7 +50,7 @@ export function formatInteger(value: number | null | undefined, locale: FormatLo
 export function formatPercent(
   fraction: number | null | undefined,
   locale: FormatLocale,
-  options: { digits?: number; signed?: boolean } = {}
+  options: { digits?: number; signed?: boolean } = {},
 ): string {
   if (!isNumber(fraction)) return MISSING
   const { digits = 1, signed = false } = options
@@ -58,7 +58,7 @@ export function formatPercent(
     style: 'percent',
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
-    signDisplay: signed ? 'exceptZero' : 'auto'
+    signDisplay: signed ? 'exceptZero' : 'auto',
   }).format(fraction)
 }
 
@@ -66,12 +66,16 @@ export function formatPercent(
  * A difference of two shares in percentage points, as a signed number without the unit
  * (the unit is a message: "pp" / "п. п."): `formatPoints(0.031, 'en')` → "+3.1".
  */
-export function formatPoints(difference: number | null | undefined, locale: FormatLocale, digits = 1): string {
+export function formatPoints(
+  difference: number | null | undefined,
+  locale: FormatLocale,
+  digits = 1,
+): string {
   if (!isNumber(difference)) return MISSING
   return formatNumber(difference * 100, locale, {
     maximumFractionDigits: digits,
     minimumFractionDigits: digits,
-    signed: true
+    signed: true,
   })
 }
 
@@ -81,14 +85,15 @@ export function formatPoints(difference: number | null | undefined, locale: Form
  */
 export function formatPValue(p: number | null | undefined, locale: FormatLocale): string {
   if (!isNumber(p)) return MISSING
-  if (p < 0.001) return `< ${formatNumber(0.001, locale, { maximumFractionDigits: 3, minimumFractionDigits: 3 })}`
+  if (p < 0.001)
+    return `< ${formatNumber(0.001, locale, { maximumFractionDigits: 3, minimumFractionDigits: 3 })}`
   return formatNumber(p, locale, { maximumFractionDigits: 3, minimumFractionDigits: 3 })
 }
 
 /** An interval written "lo – hi" with each end formatted by `format`. */
 export function formatInterval(
   interval: readonly [number, number] | null | undefined,
-  format: (value: number) => string
+  format: (value: number) => string,
 ): string {
   if (!interval) return MISSING
   return `${format(interval[0])} ${DASH} ${format(interval[1])}`
@@ -108,14 +113,18 @@ function toDate(value: string | Date): Date {
 export function formatDate(
   value: string | Date | null | undefined,
   locale: FormatLocale,
-  options: { timeZone?: string } = {}
+  options: { timeZone?: string } = {},
 ): string {
   if (value === null || value === undefined || value === '') return MISSING
   const date = toDate(value)
   if (Number.isNaN(date.getTime())) return MISSING
   const timeZone = typeof value === 'string' && DATE_ONLY.test(value) ? 'UTC' : options.timeZone
-  const parts = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone })
-    .formatToParts(date)
+  const parts = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone,
+  }).formatToParts(date)
   while (parts.length > 0 && parts[parts.length - 1]?.type === 'literal') parts.pop()
   return parts.map((part) => part.value).join('')
 }
@@ -124,7 +133,7 @@ export function formatDate(
 export function formatDateTime(
   value: string | Date | null | undefined,
   locale: FormatLocale,
-  options: { timeZone?: string } = {}
+  options: { timeZone?: string } = {},
 ): string {
   if (value === null || value === undefined || value === '') return MISSING
   const date = toDate(value)
@@ -133,7 +142,7 @@ export function formatDateTime(
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZone: options.timeZone
+    timeZone: options.timeZone,
   }).format(date)
   return `${formatDate(date, locale, options)}, ${time}`
 }
@@ -151,7 +160,7 @@ export function createFormatter(locale: FormatLocale) {
     pValue: (value: number | null | undefined) => formatPValue(value, locale),
     date: (value: string | Date | null | undefined) => formatDate(value, locale),
     dateTime: (value: string | Date | null | undefined) => formatDateTime(value, locale),
-    interval: formatInterval
+    interval: formatInterval,
   }
 }
 

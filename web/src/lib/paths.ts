@@ -6,7 +6,7 @@ import type { ResolvedPathname } from '$app/types'
  */
 export function withQuery(
   path: ResolvedPathname,
-  query: Record<string, string | number | null | undefined>
+  query: Record<string, string | number | null | undefined>,
 ): ResolvedPathname {
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(query)) {

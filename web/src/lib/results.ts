@@ -4,7 +4,10 @@ import type { StatsVerdict, TestResults } from './api/types.ts'
 export type Lang = 'en' | 'ru'
 
 /** The plain-language summary in the interface language (the server may send one or both). */
-export function summaryText(summary: StatsVerdict['summary'] | string | null | undefined, lang: Lang): string {
+export function summaryText(
+  summary: StatsVerdict['summary'] | string | null | undefined,
+  lang: Lang,
+): string {
   if (!summary) return ''
   return typeof summary === 'string' ? summary : (summary[lang] ?? summary.en)
 }
@@ -16,7 +19,11 @@ export type Headline = 'noData' | 'collecting' | 'helps' | 'harms' | 'noDifferen
  * Bayesian probability says whether the data lean (≥ 90 % either way) or not, and an unfinished
  * test says it is still collecting.
  */
-export function headlineOf(results: Pick<TestResults, 'verdict' | 'progress' | 'provisional'> & { test: Pick<TestResults['test'], 'status'> }): Headline {
+export function headlineOf(
+  results: Pick<TestResults, 'verdict' | 'progress' | 'provisional'> & {
+    test: Pick<TestResults['test'], 'status'>
+  },
+): Headline {
   const { verdict } = results
   if (verdict.control.rate === null || verdict.treatment.rate === null) return 'noData'
   const difference = verdict.difference.estimate ?? 0
@@ -34,11 +41,13 @@ export const HEADLINE_TONE: Record<Headline, 'good' | 'bad' | 'neutral' | 'accen
   helps: 'good',
   harms: 'bad',
   noDifference: 'neutral',
-  leaning: 'accent'
+  leaning: 'accent',
 }
 
 /** The lower and upper ends of an interval, or null when the interval or either end is missing. */
-export function ends(interval: readonly [number | null, number | null] | null | undefined): [number, number] | null {
+export function ends(
+  interval: readonly [number | null, number | null] | null | undefined,
+): [number, number] | null {
   if (!interval || interval[0] === null || interval[1] === null) return null
   return [interval[0], interval[1]]
 }
@@ -48,7 +57,10 @@ export function ends(interval: readonly [number | null, number | null] | null | 
  * `minPerArm` deals. Before that a single deal swings a rate from 0 to 100 % and flattens the
  * scale for the rest; the numbers of those days are still in the tables and the audit trail.
  */
-export function settledSeries<T extends { control: { deals: number }; treatment: { deals: number } }>(series: readonly T[], minPerArm = 5): T[] {
+export function settledSeries<T extends { control: { deals: number }; treatment: { deals: number } }>(
+  series: readonly T[],
+  minPerArm = 5,
+): T[] {
   const first = series.findIndex((p) => p.control.deals >= minPerArm && p.treatment.deals >= minPerArm)
   return first < 0 ? [] : series.slice(first)
 }

@@ -17,14 +17,14 @@ const MARKETER: readonly Action[] = [
   'journeys.write',
   'barriers.write',
   'recommendations.write',
-  'hypotheses.write'
+  'hypotheses.write',
 ]
 
 const RIGHTS: Record<Role, readonly Action[]> = {
   marketer: MARKETER,
   analyst: [...MARKETER, 'tests.write'],
   leader: ['decisions.write'],
-  admin: [...MARKETER, 'tests.write', 'decisions.write', 'members.manage']
+  admin: [...MARKETER, 'tests.write', 'decisions.write', 'members.manage'],
 }
 
 export function can(role: Role | null | undefined, action: Action): boolean {

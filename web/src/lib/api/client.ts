@@ -77,13 +77,13 @@ export async function readResponse<T>(response: Response): Promise<T> {
 export async function request<T>(
   method: HttpMethod,
   path: string,
-  options: { body?: unknown; query?: Query; signal?: AbortSignal } = {}
+  options: { body?: unknown; query?: Query; signal?: AbortSignal } = {},
 ): Promise<T> {
   const response = await apiFetch(buildUrl(path, options.query), {
     method,
     headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: options.signal
+    signal: options.signal,
   })
   return readResponse<T>(response)
 }

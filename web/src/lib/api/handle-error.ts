@@ -26,7 +26,9 @@ export function errorMessage(error: unknown): string {
 export function handleError(error: unknown): ApiError {
   if (!(error instanceof ApiError)) console.error(error)
   const apiError =
-    error instanceof ApiError ? error : new ApiError(0, 'client', error instanceof Error ? error.message : String(error))
+    error instanceof ApiError
+      ? error
+      : new ApiError(0, 'client', error instanceof Error ? error.message : String(error))
   if (apiError.status !== 401) toasts.show('error', errorMessage(error))
   return apiError
 }

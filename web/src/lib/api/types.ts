@@ -9,13 +9,13 @@ import type {
   EvidenceSource as EvidenceSourceSchema,
   Recommendation as RecommendationSchema,
   Severity as SeveritySchema,
-  UpdateBarrier as UpdateBarrierSchema
+  UpdateBarrier as UpdateBarrierSchema,
 } from '../../../../server/schemas/barrier.ts'
 import type {
   CreateHypothesis as CreateHypothesisSchema,
   Hypothesis as HypothesisSchema,
   HypothesisStatus as HypothesisStatusSchema,
-  UpdateHypothesis as UpdateHypothesisSchema
+  UpdateHypothesis as UpdateHypothesisSchema,
 } from '../../../../server/schemas/hypothesis.ts'
 import type {
   ChannelEnum,
@@ -26,7 +26,7 @@ import type {
   Touchpoint as TouchpointSchema,
   CreateTouchpoint as CreateTouchpointSchema,
   UpdateStage as UpdateStageSchema,
-  UpdateTouchpoint as UpdateTouchpointSchema
+  UpdateTouchpoint as UpdateTouchpointSchema,
 } from '../../../../server/schemas/journey.ts'
 import type {
   Alternative as AlternativeSchema,
@@ -37,13 +37,13 @@ import type {
   UpdateTest as UpdateTestSchema,
   Test as TestSchema,
   TestStatus as TestStatusSchema,
-  Verdict as VerdictSchema
+  Verdict as VerdictSchema,
 } from '../../../../server/schemas/test.ts'
 import type {
   AssignmentOut as AssignmentSchema,
   CsvCustomerQuery,
   CsvDealQuery,
-  IngestResult as IngestResultSchema
+  IngestResult as IngestResultSchema,
 } from '../../../../server/schemas/deal.ts'
 import type { AuditEntry as AuditEntrySchema } from '../../../../server/schemas/admin.ts'
 import type {
@@ -56,9 +56,12 @@ import type {
   SignificanceInput as SignificanceInputSchema,
   SignificanceResult as SignificanceResultSchema,
   SrmInput as SrmInputSchema,
-  SrmResult as SrmResultSchema
+  SrmResult as SrmResultSchema,
 } from '../../../../server/schemas/calculators.ts'
-import type { Portfolio as PortfolioSchema, TestResults as TestResultsSchema } from '../../../../server/schemas/results.ts'
+import type {
+  Portfolio as PortfolioSchema,
+  TestResults as TestResultsSchema,
+} from '../../../../server/schemas/results.ts'
 
 // API objects, inferred from the server's zod schemas (types only: no server code is bundled).
 // The value lists below feed the interface's selects; `satisfies` keeps them in step with the schemas.
@@ -86,7 +89,7 @@ export const CHANNELS = [
   'messenger',
   'personal_account',
   'showroom',
-  'other'
+  'other',
 ] as const satisfies readonly Channel[]
 
 export type BarrierKind = z.infer<typeof BarrierKindSchema>
@@ -96,7 +99,7 @@ export const BARRIER_KINDS = [
   'process_friction',
   'expectation_gap',
   'trust',
-  'other'
+  'other',
 ] as const satisfies readonly BarrierKind[]
 
 export type EvidenceSource = z.infer<typeof EvidenceSourceSchema>
@@ -107,7 +110,7 @@ export const EVIDENCE_SOURCES = [
   'forum',
   'web_analytics',
   'mystery_shopper',
-  'other'
+  'other',
 ] as const satisfies readonly EvidenceSource[]
 
 export type Severity = z.infer<typeof SeveritySchema>
@@ -122,7 +125,7 @@ export const HYPOTHESIS_STATUSES = [
   'testing',
   'validated',
   'refuted',
-  'inconclusive'
+  'inconclusive',
 ] as const satisfies readonly HypothesisStatus[]
 
 export type TestStatus = z.infer<typeof TestStatusSchema>
@@ -131,7 +134,7 @@ export const TEST_STATUSES = [
   'running',
   'paused',
   'completed',
-  'decided'
+  'decided',
 ] as const satisfies readonly TestStatus[]
 export type Verdict = z.infer<typeof VerdictSchema>
 export const VERDICTS = ['roll_out', 'reject', 'iterate', 'extend'] as const satisfies readonly Verdict[]
@@ -172,7 +175,7 @@ export const STAGE_TEXT_FIELDS = [
   'customerThoughts',
   'customerActions',
   'brandGoals',
-  'externalExperience'
+  'externalExperience',
 ] as const satisfies readonly (keyof Stage)[]
 export type StageTextField = (typeof STAGE_TEXT_FIELDS)[number]
 

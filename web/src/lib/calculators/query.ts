@@ -10,7 +10,12 @@ export function readNumber(params: URLSearchParams, key: string, fallback: numbe
 }
 
 /** One of `allowed` from the query, or `fallback`. */
-export function readChoice<T extends string>(params: URLSearchParams, key: string, allowed: readonly T[], fallback: T): T {
+export function readChoice<T extends string>(
+  params: URLSearchParams,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const raw = params.get(key)
   return (allowed as readonly string[]).includes(raw ?? '') ? (raw as T) : fallback
 }

@@ -13,11 +13,32 @@ export function afterPaint(): Promise<void> {
  * parsing its 180 kB never holds back the numbers the charts sit beside.
  */
 export function loadChart(): Promise<typeof ChartClass> {
-  loading ??= afterPaint().then(() => import('chart.js')).then((charts) => {
-    const { Chart, LineController, LineElement, PointElement, CategoryScale, LinearScale, Filler, Tooltip, Legend } = charts
-    Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Filler, Tooltip, Legend)
-    return Chart
-  })
+  loading ??= afterPaint()
+    .then(() => import('chart.js'))
+    .then((charts) => {
+      const {
+        Chart,
+        LineController,
+        LineElement,
+        PointElement,
+        CategoryScale,
+        LinearScale,
+        Filler,
+        Tooltip,
+        Legend,
+      } = charts
+      Chart.register(
+        LineController,
+        LineElement,
+        PointElement,
+        CategoryScale,
+        LinearScale,
+        Filler,
+        Tooltip,
+        Legend,
+      )
+      return Chart
+    })
   return loading
 }
 
@@ -30,5 +51,5 @@ export const CHART_COLORS = {
   difference: '#0f766e',
   differenceBand: 'rgba(15, 118, 110, 0.16)',
   zero: '#a3abb8',
-  grid: '#eef0f3'
+  grid: '#eef0f3',
 } as const

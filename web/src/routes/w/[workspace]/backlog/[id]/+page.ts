@@ -6,6 +6,9 @@ export const load: PageLoad = async ({ parent, params, url }) => {
   const { ws } = await parent()
   const id = Number(params.id)
   if (!Number.isInteger(id) || id <= 0) error(404, 'Not found')
-  const [hypothesis, recommendations] = await loadOrFail(Promise.all([ws.hypotheses.get(id), ws.recommendations.list()]), url)
+  const [hypothesis, recommendations] = await loadOrFail(
+    Promise.all([ws.hypotheses.get(id), ws.recommendations.list()]),
+    url,
+  )
   return { hypothesis, recommendations }
 }

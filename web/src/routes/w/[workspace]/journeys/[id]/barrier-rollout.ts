@@ -23,11 +23,15 @@ export function findRollout(ws: WorkspaceApi, barrier: Barrier): Promise<Rollout
         if (test.status !== 'decided') return null
         const decision = await ws.tests.decision(id)
         return decision.verdict === 'roll_out' ? { test, decision } : null
-      })
+      }),
     ).then((rollouts) =>
       rollouts
         .filter((rollout): rollout is Rollout => rollout !== null)
-        .reduce<Rollout | null>((latest, rollout) => (!latest || rollout.decision.decidedAt > latest.decision.decidedAt ? rollout : latest), null)
+        .reduce<Rollout | null>(
+          (latest, rollout) =>
+            !latest || rollout.decision.decidedAt > latest.decision.decidedAt ? rollout : latest,
+          null,
+        ),
     )
     // A failed read is not remembered: the next look asks again.
     pending.catch(() => found.delete(key))

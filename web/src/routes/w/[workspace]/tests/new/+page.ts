@@ -6,7 +6,7 @@ export const load: PageLoad = async ({ parent, url }) => {
   const { ws } = await parent()
   const [hypotheses, segments, journeys] = await loadOrFail(
     Promise.all([ws.hypotheses.list(), ws.segments.list(), ws.journeys.list()]),
-    url
+    url,
   )
   const maps = await loadOrFail(Promise.all(journeys.map((journey) => ws.journeys.get(journey.id))), url)
   const segmentOfStage: Record<number, number> = {}
@@ -16,6 +16,6 @@ export const load: PageLoad = async ({ parent, url }) => {
     hypotheses: hypotheses.filter((h) => ['draft', 'ready', 'testing', 'inconclusive'].includes(h.status)),
     segments,
     segmentOfStage,
-    chosen: Number.isInteger(chosen) && chosen > 0 ? chosen : null
+    chosen: Number.isInteger(chosen) && chosen > 0 ? chosen : null,
   }
 }

@@ -11,7 +11,7 @@ export const load: PageLoad = async ({ parent, params, url }) => {
   const [test, decisions] = await loadOrFail(Promise.all([ws.tests.get(id), ws.tests.decisions(id)]), url)
   const [hypothesis, results] = await loadOrFail(
     Promise.all([ws.hypotheses.get(test.hypothesisId), ws.tests.results(id, get(appLocale))]),
-    url
+    url,
   )
   return { test, hypothesis, results, decision: decisions.items.at(-1) ?? null }
 }
