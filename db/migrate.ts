@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as m0001 from './migrations/0001_create_pipeline.ts'
 import * as m0002 from './migrations/0002_experiment_engine.ts'
+import * as m0003 from './migrations/0003_accounts_and_throttling.ts'
 
 // Migrations are listed here rather than read from the folder at run time, so the same list
 // runs under tsx, vitest and any bundler. Files are frozen once landed; add, never edit.
 const migrations: Record<string, Migration> = {
   '0001_create_pipeline': m0001,
   '0002_experiment_engine': m0002,
+  '0003_accounts_and_throttling': m0003,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

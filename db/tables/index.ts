@@ -1,3 +1,4 @@
+import type { AccountLinksTable, SignInAttemptsTable } from './account.ts'
 import type { AuditLogTable, CommentsTable } from './audit.ts'
 import type {
   ArmDailyTotalsTable,
@@ -27,6 +28,7 @@ import type {
   WorkspacesTable,
 } from './workspace.ts'
 
+export * from './account.ts'
 export * from './audit.ts'
 export * from './experiment.ts'
 export * from './journey.ts'
@@ -56,4 +58,6 @@ export interface DB {
   assignment_blocks: AssignmentBlocksTable
   notifications: NotificationsTable
   webhook_deliveries: WebhookDeliveriesTable
+  account_links: AccountLinksTable
+  sign_in_attempts: SignInAttemptsTable
 }
