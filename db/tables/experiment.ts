@@ -7,7 +7,8 @@ export type HypothesisStatus = 'draft' | 'ready' | 'testing' | 'validated' | 're
 export type TestStatus = 'draft' | 'running' | 'paused' | 'completed' | 'decided'
 export type Alternative = 'two-sided' | 'greater'
 export type AssignmentMethod = 'hash' | 'stratified_blocks'
-export type CompletionReason = 'target_reached' | 'max_duration' | 'manual'
+export type CompletionReason = 'target_reached' | 'max_duration' | 'manual' | 'efficacy_boundary'
+export type PrimaryMethod = 'exact' | 'score'
 export type Group = 'control' | 'treatment'
 export type Verdict = 'roll_out' | 'reject' | 'iterate' | 'extend'
 
@@ -44,6 +45,15 @@ export interface TestPlan {
   interimLooks: number
   assignmentMethod: AssignmentMethod
   blockSize: number
+  /** The primary analysis; chosen by the planned arms at the start when the design leaves it open. */
+  primaryMethod?: PrimaryMethod
+  /** Whether crossing the efficacy boundary at a planned look completes the test. */
+  stopForEfficacy?: boolean
+  /**
+   * Deals in both arms at each look, the last being the final analysis; set at the start from
+   * `interimLooks` and kept through extensions (looks already taken stay where they were).
+   */
+  lookDeals?: number[]
 }
 
 export interface TestsTable {
@@ -62,12 +72,14 @@ export interface TestsTable {
   interim_looks: number
   assignment_method: AssignmentMethod
   block_size: number
+  primary_method: PrimaryMethod | null
+  stop_for_efficacy: Generated<boolean>
   salt: Generated<string>
   frozen_plan: TestPlan | null
   started_at: Date | null
   completed_at: Date | null
   completion_reason: CompletionReason | null
-  /** Deals received after this moment (the completion) are late: kept, left out of the analysis. */
+  /** Deals closed after this moment (the completion) are late: kept, left out of the analysis. */
   late_after: Date | null
   created_by: number | null
   created_at: CreatedAt
@@ -94,6 +106,8 @@ export interface DealsTable {
   revenue: number | null
   attributes: Generated<Record<string, unknown>>
   late: Generated<boolean>
+  /** The CRM sent a date without a time: the whole day in the workspace's zone. */
+  closed_day_only: Generated<boolean>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -129,7 +143,7 @@ export interface ArmTotalsTable {
   last_closed_at: Date | null
 }
 
-/** Per-arm sums of one day (UTC) of closing, for the cumulative charts, kept like arm_totals. */
+/** Per-arm sums of one calendar day of closing in the workspace's zone, for the cumulative charts, kept like arm_totals. */
 export interface ArmDailyTotalsTable {
   test_id: number
   group: Group

@@ -11,6 +11,10 @@ export interface WorkspacesTable {
   locale: Generated<Locale>
   webhook_url: string | null
   webhook_secret: string | null
+  /** IANA name; a date without a time is a whole day in this zone. */
+  time_zone: Generated<string>
+  /** ISO 4217 code of the money amounts. */
+  currency: Generated<string>
   created_at: CreatedAt
 }
 

@@ -1,7 +1,13 @@
 import type { DemoContent } from './content.ts'
 
 export const en: DemoContent = {
-  workspace: { slug: 'demo', name: 'Car brand X (demo)', locale: 'en' },
+  workspace: {
+    slug: 'demo',
+    name: 'Car brand X (demo)',
+    locale: 'en',
+    time_zone: 'Europe/Moscow',
+    currency: 'EUR',
+  },
   segment: {
     name: 'Family men 30+',
     description:

@@ -5,7 +5,13 @@ import { en } from './content-en.ts'
 const t = <T>(list: T[], texts: Partial<T>[]): T[] => list.map((item, i) => ({ ...item, ...texts[i] }))
 
 export const ru: DemoContent = {
-  workspace: { slug: 'demo-ru', name: 'Автобренд X (демо)', locale: 'ru' },
+  workspace: {
+    slug: 'demo-ru',
+    name: 'Автобренд X (демо)',
+    locale: 'ru',
+    time_zone: 'Europe/Moscow',
+    currency: 'RUB',
+  },
   segment: {
     name: 'Семейные мужчины 30+',
     description:

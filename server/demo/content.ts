@@ -5,7 +5,7 @@ type DemoRole = 'marketer' | 'analyst'
 
 /** The demo workspace's content (../shared/DEMO.md), one object per language. */
 export interface DemoContent {
-  workspace: { slug: string; name: string; locale: Locale }
+  workspace: { slug: string; name: string; locale: Locale; time_zone: string; currency: string }
   segment: { name: string; description: string; portrait: Record<string, string> }
   journey: { name: string; description: string }
   stages: {

@@ -10,7 +10,7 @@ import { createBarrier, createRecommendation } from '../services/barriers.ts'
 import { recordDecision } from '../services/decisions.ts'
 import { createHypothesis } from '../services/hypotheses.ts'
 import { createJourney, createSegment, createStage, createTouchpoint } from '../services/journeys.ts'
-import { createTest, transitionTest } from '../services/tests.ts'
+import { changeTestState, createTest } from '../services/tests.ts'
 import { simulateDeals } from './deals.ts'
 import type { DemoContent } from './content.ts'
 import { en } from './content-en.ts'
@@ -123,7 +123,7 @@ async function seedWorkspace(db: Kysely<DB>, users: Map<Role, number>, content: 
       analyst,
       CreateTest.parse({ hypothesisId: hypotheses.get(t.hypothesis)!, name: t.name, plan: t.plan }),
     )
-    await transitionTest(db, analyst, test.id, 'start', new Date(now.getTime() - t.startedDaysAgo * DAY))
+    await changeTestState(db, analyst, test.id, 'start', new Date(now.getTime() - t.startedDaysAgo * DAY))
     // The deals complete each test by reaching its target, except the one still running.
     await simulateDeals(db, analyst, test.id, t.deals, now)
     if (t.state === 'decided') {

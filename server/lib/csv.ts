@@ -167,24 +167,42 @@ export function parseBoolean(raw: string): boolean | undefined {
   return TRUE.has(s) ? true : FALSE.has(s) ? false : undefined
 }
 
-/** Dates as ISO ("2026-11-22", "2026-11-22T10:00:00Z") or Russian ("22.11.2026", "22.11.2026 10:00"). */
+/**
+ * Dates as ISO ("2026-11-22", "2026-11-22T10:00:00Z") or Russian ("22.11.2026", "22.11.2026 10:00"),
+ * into ISO. A date stays a date (a whole day) and a time without an offset stays one (the
+ * workspace's wall clock): neither is pinned to UTC here.
+ */
 export function normaliseDate(raw: string): string {
   const s = raw.trim()
   const ru = s.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/)
   if (!ru) return s
-  const [, d, m, y, hh = '00', mm = '00', ss = '00'] = ru
-  return `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}T${hh.padStart(2, '0')}:${mm}:${ss}Z`
+  const [, d, m, y, hh, mm, ss = '00'] = ru
+  const day = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`
+  return hh === undefined ? day : `${day}T${hh.padStart(2, '0')}:${mm}:${ss}`
 }
 
-/** Quotes a value for CSV output (RFC 4180). */
+/**
+ * Text a spreadsheet would run as a formula when the file is opened (OWASP, "CSV Injection"): it
+ * starts with = + - @, a tab or a carriage return.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * One CSV cell (RFC 4180), the only writer of CSV output. Text that a spreadsheet would read as a
+ * formula gets a leading single quote and is quoted, so it shows as the text it is; the stored
+ * value is unchanged. Numbers are written as numbers, negative ones included.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return ''
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value)
   const s =
     value instanceof Date
       ? value.toISOString()
       : typeof value === 'object'
         ? JSON.stringify(value)
         : String(value)
+  if (FORMULA_START.test(s)) return `"'${s.replace(/"/g, '""')}"`
   return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

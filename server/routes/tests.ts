@@ -3,12 +3,20 @@ import type { AppEnv } from '../context.ts'
 import { json, jsonBody, noContent, route } from '../lib/openapi.ts'
 import { validationHook } from '../lib/validation.ts'
 import { IdParam, WorkspaceParam, page } from '../schemas/common.ts'
-import { CreateDecision, CreateTest, Decision, Test, TestQuery, UpdateTest } from '../schemas/test.ts'
+import {
+  CompleteTest,
+  CreateDecision,
+  CreateTest,
+  Decision,
+  Test,
+  TestQuery,
+  UpdateTest,
+} from '../schemas/test.ts'
 import { getLatestDecision, listDecisions, recordDecision } from '../services/decisions.ts'
 import * as tests from '../services/tests.ts'
 import { allow } from './scope.ts'
 
-const transition = (action: 'start' | 'pause' | 'resume' | 'complete', description: string) =>
+const transition = (action: 'start' | 'pause' | 'resume', description: string) =>
   route('tests', {
     method: 'post',
     path: `/{workspace}/tests/{id}/${action}`,
@@ -61,8 +69,8 @@ export const testRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
       responses: { 200: json(Test, 'Updated, or amended with a reason once started') },
     }),
     async (c) => {
-      const { db, scope } = allow(c, 'manage_tests')
-      return c.json(await tests.updateTest(db, scope, c.req.valid('param').id, c.req.valid('json')), 200)
+      const { db, scope, now } = allow(c, 'manage_tests')
+      return c.json(await tests.updateTest(db, scope, c.req.valid('param').id, c.req.valid('json'), now), 200)
     },
   )
   .openapi(
@@ -80,20 +88,34 @@ export const testRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
   )
   .openapi(transition('start', 'Started: the plan is frozen'), async (c) => {
     const { db, scope, now } = allow(c, 'manage_tests')
-    return c.json(await tests.transitionTest(db, scope, c.req.valid('param').id, 'start', now), 200)
+    return c.json(await tests.changeTestState(db, scope, c.req.valid('param').id, 'start', now), 200)
   })
   .openapi(transition('pause', 'Paused'), async (c) => {
     const { db, scope, now } = allow(c, 'manage_tests')
-    return c.json(await tests.transitionTest(db, scope, c.req.valid('param').id, 'pause', now), 200)
+    return c.json(await tests.changeTestState(db, scope, c.req.valid('param').id, 'pause', now), 200)
   })
   .openapi(transition('resume', 'Running again'), async (c) => {
     const { db, scope, now } = allow(c, 'manage_tests')
-    return c.json(await tests.transitionTest(db, scope, c.req.valid('param').id, 'resume', now), 200)
+    return c.json(await tests.changeTestState(db, scope, c.req.valid('param').id, 'resume', now), 200)
   })
-  .openapi(transition('complete', 'Completed by hand'), async (c) => {
-    const { db, scope, now } = allow(c, 'manage_tests')
-    return c.json(await tests.transitionTest(db, scope, c.req.valid('param').id, 'complete', now), 200)
-  })
+  .openapi(
+    route('tests', {
+      method: 'post',
+      path: '/{workspace}/tests/{id}/complete',
+      request: {
+        params: IdParam,
+        body: { content: { 'application/json': { schema: CompleteTest } }, required: false },
+      },
+      responses: { 200: json(Test, 'Completed by hand; deals closed afterwards are late') },
+    }),
+    async (c) => {
+      const { db, scope, now } = allow(c, 'manage_tests')
+      const reason = c.req.header('content-type') ? (c.req.valid('json').reason ?? null) : null
+      const test = await tests.changeTestState(db, scope, c.req.valid('param').id, 'complete', now, reason)
+      c.get('deps').webhooks?.kick()
+      return c.json(test, 200)
+    },
+  )
 
   .openapi(
     route('decisions', {

@@ -64,10 +64,18 @@ export const TestResults = z
       status: TestStatus,
       startedAt: z.string().nullable(),
       completedAt: z.string().nullable(),
-      completionReason: z.enum(['target_reached', 'max_duration', 'manual']).nullable(),
+      completionReason: z.enum(['target_reached', 'max_duration', 'manual', 'efficacy_boundary']).nullable(),
+      completionDue: z
+        .object({ reason: z.enum(['target_reached', 'max_duration', 'efficacy_boundary']), at: z.string() })
+        .nullable()
+        .describe(
+          'A running test due to complete (its time is up, or its target met): the sweep or the next deals complete it; the results already read it as completed',
+        ),
     }),
     plan: TestPlan,
-    provisional: z.boolean().describe('Before the target, without interim looks: not yet a result'),
+    provisional: z
+      .boolean()
+      .describe('Not the final analysis and not at a planned interim look: not yet a result'),
     progress: z.object({
       targetDeals: z.number(),
       deals: z.object({ control: z.number(), treatment: z.number(), total: z.number() }),
@@ -75,7 +83,16 @@ export const TestResults = z
       dealsPerWeek: z.number(),
       projectedCompletion: z.string().nullable(),
       plannedEnd: z.string().nullable(),
+      minimumDurationEnds: z
+        .string()
+        .nullable()
+        .describe('The test does not complete by its target before this'),
       targetReached: z.boolean(),
+      waitingForMinimumDuration: z
+        .boolean()
+        .describe(
+          'The target is met but the minimum duration is not over: the test keeps running until then',
+        ),
     }),
     planning: z.object({
       baselineRate: N,

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import type { Selectable } from 'kysely'
 import type { NotificationsTable, WebhookDeliveriesTable } from '../../db/tables/index.ts'
+import { isTimeZone } from '../lib/time-zone.ts'
 import { ListQuery, Timestamp, requiredText } from './common.ts'
 
 const isHttpUrl = (s: string) => {
@@ -14,6 +15,10 @@ export const Settings = z
     slug: z.string(),
     name: z.string(),
     locale: z.enum(['en', 'ru']),
+    timeZone: z
+      .string()
+      .describe('IANA time zone: a date without a time is that whole day here; daily series use its days'),
+    currency: z.string().describe('ISO 4217 code of money amounts'),
     webhookUrl: z.string().nullable().describe('Where test.completed events are POSTed; null for none'),
     hasWebhookSecret: z
       .boolean()
@@ -25,6 +30,17 @@ export const UpdateSettings = z
   .object({
     name: requiredText(200).optional(),
     locale: z.enum(['en', 'ru']).optional(),
+    timeZone: z
+      .string()
+      .trim()
+      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Moscow or UTC')
+      .optional()
+      .openapi({ example: 'Europe/Moscow' }),
+    currency: z
+      .string()
+      .trim()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB, EUR or USD')
+      .optional(),
     webhookUrl: z
       .string()
       .trim()
@@ -49,7 +65,7 @@ const Totals = z.object({
   treatment: z.object({ deals: z.number(), conversions: z.number() }),
 })
 
-export const CompletionReason = z.enum(['target_reached', 'max_duration'])
+export const CompletionReason = z.enum(['target_reached', 'max_duration', 'manual', 'efficacy_boundary'])
 
 /** What a `test_completed` notice says; the webhook's body carries the same facts. */
 export const TestCompletedPayload = z

@@ -1,9 +1,12 @@
 import { z } from '@hono/zod-openapi'
-import type { DecisionRow, TestPlan as TestPlanT, TestRow } from '../../db/tables/index.ts'
+import type { Insertable, Updateable } from 'kysely'
+import { plannedLookDeals } from '../lib/looks.ts'
+import type { DecisionRow, TestPlan as TestPlanT, TestRow, TestsTable } from '../../db/tables/index.ts'
 import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
 
 export const TestStatus = z.enum(['draft', 'running', 'paused', 'completed', 'decided'])
 export const Alternative = z.enum(['two-sided', 'greater'])
+export const PrimaryMethod = z.enum(['exact', 'score'])
 
 const planFields = {
   controlShare: z.number().gt(0).lt(1).default(0.5).describe('Share of customers held out as control'),
@@ -24,6 +27,15 @@ const planFields = {
   interimLooks: z.number().int().min(0).max(10).default(0),
   assignmentMethod: z.enum(['hash', 'stratified_blocks']).default('hash'),
   blockSize: z.number().int().min(2).max(100).default(4),
+  primaryMethod: PrimaryMethod.nullable()
+    .default(null)
+    .describe(
+      'The primary analysis; null: chosen at the start from the planned arms (exact for small tables)',
+    ),
+  stopForEfficacy: z
+    .boolean()
+    .default(false)
+    .describe('With interim looks: crossing the efficacy boundary at a look completes the test'),
 }
 const durationsOrdered = (p: { minDurationDays?: number; maxDurationDays?: number }) =>
   p.minDurationDays === undefined || p.maxDurationDays === undefined || p.minDurationDays <= p.maxDurationDays
@@ -45,6 +57,15 @@ export const UpdateTest = z
   })
   .strict()
   .openapi('UpdateTest')
+export const CompleteTest = z
+  .object({
+    reason: text(2000)
+      .pipe(z.string().min(1))
+      .optional()
+      .describe('Why the test is completed before its target or its end; kept in the audit log'),
+  })
+  .strict()
+  .openapi('CompleteTest')
 export const TestQuery = ListQuery.extend({ status: TestStatus.optional(), hypothesis: Id.optional() })
 
 export const TestPlan = z
@@ -59,6 +80,11 @@ export const TestPlan = z
     interimLooks: z.number(),
     assignmentMethod: z.enum(['hash', 'stratified_blocks']),
     blockSize: z.number(),
+    primaryMethod: PrimaryMethod.nullable().describe('null until the start settles it'),
+    stopForEfficacy: z.boolean(),
+    lookDeals: z
+      .array(z.number())
+      .describe('Deals in both arms at each look; the last is the final analysis'),
   })
   .openapi('TestPlan')
 
@@ -72,7 +98,7 @@ export const Test = z
     frozenPlan: TestPlan.nullable().describe('The plan as it was when the test started'),
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
-    completionReason: z.enum(['target_reached', 'max_duration', 'manual']).nullable(),
+    completionReason: z.enum(['target_reached', 'max_duration', 'manual', 'efficacy_boundary']).nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
     links: z.object({
@@ -84,6 +110,7 @@ export const Test = z
   .openapi('Test')
 export type TestLinks = z.infer<typeof Test>['links']
 
+/** The plan of a draft, from its columns. */
 export const planOf = (r: TestRow): TestPlanT => ({
   controlShare: r.control_share,
   targetDeals: r.target_deals,
@@ -95,6 +122,62 @@ export const planOf = (r: TestRow): TestPlanT => ({
   interimLooks: r.interim_looks,
   assignmentMethod: r.assignment_method,
   blockSize: r.block_size,
+  ...(r.primary_method ? { primaryMethod: r.primary_method } : {}),
+  stopForEfficacy: r.stop_for_efficacy,
+})
+
+type PlanFields = Partial<Omit<TestPlanT, 'lookDeals'>> & {
+  primaryMethod?: TestPlanT['primaryMethod'] | null
+}
+
+/** The plan's columns of a test row, for the fields given. */
+export function toPlanColumns(plan: PlanFields): Updateable<TestsTable> {
+  const columns: Updateable<TestsTable> = {}
+  if (plan.controlShare !== undefined) columns.control_share = plan.controlShare
+  if (plan.targetDeals !== undefined) columns.target_deals = plan.targetDeals
+  if (plan.alpha !== undefined) columns.alpha = plan.alpha
+  if (plan.power !== undefined) columns.power = plan.power
+  if (plan.alternative !== undefined) columns.alternative = plan.alternative
+  if (plan.minDurationDays !== undefined) columns.min_duration_days = plan.minDurationDays
+  if (plan.maxDurationDays !== undefined) columns.max_duration_days = plan.maxDurationDays
+  if (plan.interimLooks !== undefined) columns.interim_looks = plan.interimLooks
+  if (plan.assignmentMethod !== undefined) columns.assignment_method = plan.assignmentMethod
+  if (plan.blockSize !== undefined) columns.block_size = plan.blockSize
+  if (plan.primaryMethod !== undefined) columns.primary_method = plan.primaryMethod
+  if (plan.stopForEfficacy !== undefined) columns.stop_for_efficacy = plan.stopForEfficacy
+  return columns
+}
+
+/** A new draft test's row. */
+export function toTestRow(
+  input: { workspaceId: number; hypothesisId: number; name: string; createdBy: number | null },
+  plan: z.infer<typeof PlanInput> & { targetDeals: number },
+): Insertable<TestsTable> {
+  return {
+    workspace_id: input.workspaceId,
+    hypothesis_id: input.hypothesisId,
+    name: input.name,
+    created_by: input.createdBy,
+    control_share: plan.controlShare,
+    target_deals: plan.targetDeals,
+    alpha: plan.alpha,
+    power: plan.power,
+    alternative: plan.alternative,
+    min_duration_days: plan.minDurationDays,
+    max_duration_days: plan.maxDurationDays,
+    interim_looks: plan.interimLooks,
+    assignment_method: plan.assignmentMethod,
+    block_size: plan.blockSize,
+    primary_method: plan.primaryMethod,
+    stop_for_efficacy: plan.stopForEfficacy,
+  }
+}
+
+const toApiPlan = (p: TestPlanT): z.infer<typeof TestPlan> => ({
+  ...p,
+  primaryMethod: p.primaryMethod ?? null,
+  stopForEfficacy: p.stopForEfficacy ?? false,
+  lookDeals: p.lookDeals ?? plannedLookDeals(p.interimLooks, p.targetDeals),
 })
 
 export const toTest = (r: TestRow, links: TestLinks): z.infer<typeof Test> => ({
@@ -102,8 +185,8 @@ export const toTest = (r: TestRow, links: TestLinks): z.infer<typeof Test> => ({
   hypothesisId: r.hypothesis_id,
   name: r.name,
   status: r.status,
-  plan: planOf(r),
-  frozenPlan: r.frozen_plan,
+  plan: toApiPlan(planOf(r)),
+  frozenPlan: r.frozen_plan && toApiPlan(r.frozen_plan),
   startedAt: r.started_at?.toISOString() ?? null,
   completedAt: r.completed_at?.toISOString() ?? null,
   completionReason: r.completion_reason,

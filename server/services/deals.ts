@@ -6,7 +6,8 @@ import type { Scope } from '../context.ts'
 import { ApiError, wrongState } from '../errors.ts'
 import { DealRow } from '../schemas/deal.ts'
 import { recordAudit } from './audit.ts'
-import { completeIfDue } from './lifecycle.ts'
+import { completeIfDue, lockTest } from './test-lifecycle.ts'
+import { dayInZone, readZonedDate } from '../lib/time-zone.ts'
 import { getOwned } from './records.ts'
 
 /** Why a row was refused, as a stable code the interface translates; `reason` says it in English. */
@@ -37,6 +38,8 @@ interface CleanDeal {
   externalId: string
   customerKey: string
   closedAt: Date
+  /** Sent as a date without a time: the whole day in the workspace's zone. */
+  dayOnly: boolean
   converted: boolean
   revenue: number | null
   attributes: Record<string, unknown>
@@ -51,6 +54,7 @@ interface Existing {
   revenue: number | null
   attributes: Record<string, unknown>
   late: boolean
+  closed_day_only: boolean
 }
 
 const CLOCK_SKEW_MS = 5 * 60_000
@@ -62,6 +66,7 @@ const CLOCK_SKEW_MS = 5 * 60_000
 function parseRows(
   rows: readonly NumberedRow[],
   firstRow: Map<string, number>,
+  timeZone: string,
 ): { deals: CleanDeal[]; refused: RefusedRow[] } {
   const deals: CleanDeal[] = []
   const refused: RefusedRow[] = []
@@ -92,24 +97,38 @@ function parseRows(
       continue
     }
     firstRow.set(d.externalId, row)
+    const closed = readZonedDate(d.closedAt, timeZone)!
     deals.push({
       row,
       externalId: d.externalId,
       customerKey: d.customerKey,
-      closedAt: new Date(d.closedAt),
+      closedAt: closed.instant,
+      dayOnly: closed.dayOnly,
       converted: d.converted,
-      revenue: d.revenue ?? null,
+      // Rounded once, to what the column keeps, before it is compared or added to the totals.
+      revenue: d.revenue == null ? null : Math.round(d.revenue * 100) / 100,
       attributes: d.attributes ?? {},
     })
   }
   return { deals, refused }
 }
 
+/** JSON with object keys sorted, so attributes sent in another order compare equal. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value)
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+}
+
 const same = (a: Existing, d: CleanDeal) =>
+  a.closed_day_only === d.dayOnly &&
   a.closed_at.getTime() === d.closedAt.getTime() &&
   a.converted === d.converted &&
   (a.revenue ?? null) === d.revenue &&
-  JSON.stringify(a.attributes) === JSON.stringify(d.attributes)
+  canonical(a.attributes) === canonical(d.attributes)
 
 type Delta = {
   deals: number
@@ -152,14 +171,15 @@ function addTo(
 
 type DayDelta = { deals: number; conversions: number; revenueN: number; revenueSum: number }
 
-/** Per (group, UTC day) changes for arm_daily_totals. */
+/** Per (group, calendar day in the workspace's zone) changes for arm_daily_totals. */
 function addToDay(
   days: Map<string, DayDelta>,
   group: Group,
   d: { converted: boolean; revenue: number | null; closedAt: Date },
   sign: 1 | -1,
+  timeZone: string,
 ) {
-  const key = `${group}|${d.closedAt.toISOString().slice(0, 10)}`
+  const key = `${group}|${dayInZone(d.closedAt, timeZone)}`
   const delta = days.get(key) ?? { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 }
   delta.deals += sign
   delta.conversions += sign * (d.converted ? 1 : 0)
@@ -273,12 +293,18 @@ export async function ingestDeals(
   now: Date,
 ): Promise<IngestOutcome> {
   return db.transaction().execute(async (trx) => {
-    const test = await getOwned(trx, 'tests', scope.workspaceId, testId)
-    if (test.status === 'draft')
+    const locked = await lockTest(trx, scope, testId)
+    if (locked.status === 'draft')
       throw wrongState('The test has not started: deals are accepted from its start')
-    await trx.selectFrom('tests').select('id').where('id', '=', testId).forNoKeyUpdate().execute()
+    const { time_zone: timeZone } = await trx
+      .selectFrom('workspaces')
+      .select('time_zone')
+      .where('id', '=', scope.workspaceId)
+      .executeTakeFirstOrThrow()
+    // A test whose time ran out completes first, so deals closed after its end come in late.
+    const test = await completeIfDue(trx, scope, testId, now)
 
-    const batch = new BatchWriter(trx, scope, test, mode, now)
+    const batch = new BatchWriter(trx, scope, test, mode, now, timeZone)
     const source = rows[Symbol.iterator]()
     let received = 0
     const nextChunk = () => {
@@ -288,7 +314,7 @@ export async function ingestDeals(
         if (taken.length === INGEST_CHUNK) break
       }
       received += taken.length
-      return taken.length ? parseRows(taken, batch.firstRow) : undefined
+      return taken.length ? parseRows(taken, batch.firstRow, timeZone) : undefined
     }
     // The database works one step ahead: while the next chunk is checked here, it writes the chunk
     // before; while a chunk's writes are prepared here, it looks up the next chunk.
@@ -342,8 +368,8 @@ export async function ingestDeals(
         after: { ...outcome, refused: refused.length, mode },
       })
     }
-    const status = await completeIfDue(trx, scope, testId, now)
-    return { ...outcome, testStatus: status }
+    const after = await completeIfDue(trx, scope, testId, now)
+    return { ...outcome, testStatus: after.status }
   })
 }
 
@@ -365,8 +391,8 @@ class BatchWriter {
   late = 0
   good = 0
   private pending: Promise<unknown> = Promise.resolve()
-  private readonly startedAt: number
-  private readonly arrivesLate: boolean
+  private readonly startDay: string
+  private readonly today: string
 
   constructor(
     private readonly trx: Transaction<DB>,
@@ -374,9 +400,34 @@ class BatchWriter {
     private readonly test: TestRow,
     private readonly mode: 'strict' | 'partial',
     private readonly now: Date,
+    private readonly timeZone: string,
   ) {
-    this.startedAt = test.started_at!.getTime()
-    this.arrivesLate = test.late_after !== null && now >= test.late_after
+    this.startDay = dayInZone(test.started_at!, timeZone)
+    this.today = dayInZone(now, timeZone)
+  }
+
+  /**
+   * Why a deal's closing date is refused, or null. A date without a time is its whole day: any
+   * day from the start day to today counts.
+   */
+  private dateRefusal(d: CleanDeal): RefusedRow | null {
+    const day = d.dayOnly ? dayInZone(d.closedAt, this.timeZone) : null
+    const before = day !== null ? day < this.startDay : d.closedAt < this.test.started_at!
+    if (before)
+      return {
+        row: d.row,
+        field: 'closedAt',
+        code: 'before_test_start',
+        reason: `before the test started (${this.startDay})`,
+      }
+    const future = day !== null ? day > this.today : d.closedAt.getTime() > this.now.getTime() + CLOCK_SKEW_MS
+    if (future) return { row: d.row, field: 'closedAt', code: 'in_future', reason: 'in the future' }
+    return null
+  }
+
+  /** Closed after the completion: kept, outside the analysis. */
+  private isLate(d: { closedAt: Date }) {
+    return this.test.late_after !== null && d.closedAt > this.test.late_after
   }
 
   /** The assignments of the chunk's customers and the deals already recorded under its external ids. */
@@ -403,7 +454,7 @@ class BatchWriter {
           'text[]',
         )}) as k(key)
         cross join lateral (
-          select external_id, customer_key, "group", closed_at, converted, revenue, attributes, late
+          select external_id, customer_key, "group", closed_at, closed_day_only, converted, revenue, attributes, late
           from deals where test_id = ${testId} and external_id = k.key limit 1
         ) as d`
             .execute(this.trx)
@@ -438,16 +489,11 @@ class BatchWriter {
           code: 'customer_changed',
           reason: `the deal was recorded for customer ${before.customer_key}`,
         })
-      else if (d.closedAt.getTime() < this.startedAt)
-        refused.push({
-          row: d.row,
-          field: 'closedAt',
-          code: 'before_test_start',
-          reason: `before the test started (${this.test.started_at!.toISOString().slice(0, 10)})`,
-        })
-      else if (d.closedAt.getTime() > this.now.getTime() + CLOCK_SKEW_MS)
-        refused.push({ row: d.row, field: 'closedAt', code: 'in_future', reason: 'in the future' })
-      else good.push({ ...d, group })
+      else {
+        const refusal = this.dateRefusal(d)
+        if (refusal) refused.push(refusal)
+        else good.push({ ...d, group })
+      }
     }
     this.good += good.length
     // A strict batch with a bad row is refused whole: its other chunks are still checked, so
@@ -456,35 +502,48 @@ class BatchWriter {
 
     const writes: (CleanDeal & { group: Group; late: boolean })[] = []
     const changes: { externalId: string; before: object; after: object }[] = []
+    const zone = this.timeZone
+    // A deal counts in the totals unless it is late; a change moves its old contribution out and
+    // its new one in, wherever each belongs.
+    const count = (
+      group: Group,
+      d: { converted: boolean; revenue: number | null; closedAt: Date },
+      late: boolean,
+      sign: 1 | -1,
+    ) => {
+      if (late) this.deltas[group].late += sign
+      else {
+        addTo(this.deltas[group], d, sign)
+        addToDay(this.days, group, d, sign, zone)
+      }
+    }
     for (const d of good) {
       const before = existing.get(d.externalId)
+      const late = this.isLate(d)
       if (!before) {
         this.inserted++
-        if (this.arrivesLate) {
-          this.late++
-          this.deltas[d.group].late++
-        } else {
-          addTo(this.deltas[d.group], d, 1)
-          addToDay(this.days, d.group, d, 1)
-        }
-        writes.push({ ...d, late: this.arrivesLate })
+        if (late) this.late++
+        count(d.group, d, late, 1)
+        writes.push({ ...d, late })
       } else if (!same(before, d)) {
-        if (!before.late) {
-          const old = { converted: before.converted, revenue: before.revenue, closedAt: before.closed_at }
-          addTo(this.deltas[d.group], old, -1)
-          addTo(this.deltas[d.group], d, 1)
-          addToDay(this.days, d.group, old, -1)
-          addToDay(this.days, d.group, d, 1)
-        }
-        writes.push({ ...d, late: before.late })
+        if (late) this.late++
+        count(
+          d.group,
+          { converted: before.converted, revenue: before.revenue, closedAt: before.closed_at },
+          before.late,
+          -1,
+        )
+        count(d.group, d, late, 1)
+        writes.push({ ...d, late })
         changes.push({
           externalId: d.externalId,
           before: {
             closedAt: before.closed_at.toISOString(),
             converted: before.converted,
             revenue: before.revenue,
+            late: before.late,
           },
-          after: { closedAt: d.closedAt.toISOString(), converted: d.converted, revenue: d.revenue },
+          after: { closedAt: d.closedAt.toISOString(), converted: d.converted, revenue: d.revenue, late },
         })
       }
     }
@@ -495,43 +554,25 @@ class BatchWriter {
     const scope = this.scope
     const statements: Promise<unknown>[] = []
     if (writes.length) {
+      const col = (f: (w: (typeof writes)[number]) => string | number | boolean | null, type: string) =>
+        pgArray(writes.map(f), type)
       statements.push(
         sql`${planOnce}
-        insert into deals (test_id, external_id, customer_key, "group", closed_at, converted, revenue, attributes, late)
-        select ${testId}, e, k, g, c, v, r, a::jsonb, l
+        insert into deals (test_id, external_id, customer_key, "group", closed_at, closed_day_only, converted, revenue,
+          attributes, late)
+        select ${testId}, e, k, g, c, o, v, r, a::jsonb, l
         from unnest(
-          ${pgArray(
-            writes.map((w) => w.externalId),
-            'text[]',
-          )}, ${pgArray(
-            writes.map((w) => w.customerKey),
-            'text[]',
-          )},
-          ${pgArray(
-            writes.map((w) => w.group),
-            'text[]',
-          )}, ${pgArray(
-            writes.map((w) => w.closedAt.toISOString()),
-            'timestamptz[]',
-          )},
-          ${pgArray(
-            writes.map((w) => w.converted),
-            'boolean[]',
-          )}, ${pgArray(
-            writes.map((w) => w.revenue),
-            'numeric[]',
-          )},
-          ${pgArray(
-            writes.map((w) => JSON.stringify(w.attributes)),
-            'text[]',
-          )}, ${pgArray(
-            writes.map((w) => w.late),
-            'boolean[]',
-          )}
-        ) as t(e, k, g, c, v, r, a, l)
+          ${col((w) => w.externalId, 'text[]')}, ${col((w) => w.customerKey, 'text[]')},
+          ${col((w) => w.group, 'text[]')}, ${col((w) => w.closedAt.toISOString(), 'timestamptz[]')},
+          ${col((w) => w.dayOnly, 'boolean[]')}, ${col((w) => w.converted, 'boolean[]')},
+          ${col((w) => w.revenue, 'numeric[]')}, ${col((w) => JSON.stringify(w.attributes), 'text[]')},
+          ${col((w) => w.late, 'boolean[]')}
+        ) as t(e, k, g, c, o, v, r, a, l)
         on conflict (test_id, external_id) do update set
-          closed_at = excluded.closed_at, converted = excluded.converted, revenue = excluded.revenue,
-          attributes = excluded.attributes, updated_at = now()`.execute(this.trx),
+          closed_at = excluded.closed_at, closed_day_only = excluded.closed_day_only, converted = excluded.converted,
+          revenue = excluded.revenue, attributes = excluded.attributes, late = excluded.late, updated_at = now()`.execute(
+          this.trx,
+        ),
       )
     }
     if (changes.length) {

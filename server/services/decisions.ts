@@ -1,23 +1,18 @@
 import { jsonb } from '../../db/queries/arrays.ts'
 import type { Kysely } from 'kysely'
 import type { z } from '@hono/zod-openapi'
-import type { DB, HypothesisStatus, Verdict } from '../../db/tables/index.ts'
+import type { DB } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
-import { notFound, wrongState } from '../errors.ts'
+import { notFound } from '../errors.ts'
 import { toDecision, type CreateDecision } from '../schemas/test.ts'
-import { getOwned, insertAudited, updateAudited } from './records.ts'
+import { getOwned, insertAudited } from './records.ts'
+import { assertTransition, lockTest, transition, type TestEvent } from './test-lifecycle.ts'
 import { decisionSnapshot } from './results.ts'
 
-const hypothesisAfter: Record<Exclude<Verdict, 'extend'>, HypothesisStatus> = {
-  roll_out: 'validated',
-  reject: 'refuted',
-  iterate: 'inconclusive',
-}
-
 /**
- * Leadership's decision on a completed test. Roll-out validates the hypothesis and marks its
- * barrier addressed; reject and iterate settle the hypothesis and reopen the barrier; extend sends
- * the test back to running, with a new target or duration recorded as an amendment.
+ * Leadership's decision on a completed test, kept with the results it was made on. Roll out,
+ * reject and iterate settle the test (decided); extend sends it back to running with a new target
+ * or duration. What each does to the test, its hypothesis and its barrier is the lifecycle's.
  */
 export async function recordDecision(
   db: Kysely<DB>,
@@ -27,10 +22,18 @@ export async function recordDecision(
   now: Date,
 ) {
   return db.transaction().execute(async (trx) => {
-    const test = await getOwned(trx, 'tests', scope.workspaceId, testId, true)
-    if (test.status !== 'completed')
-      throw wrongState(`Only a completed test can be decided; this one is ${test.status}`)
-    const hypothesis = await getOwned(trx, 'hypotheses', scope.workspaceId, test.hypothesis_id, true)
+    const test = await lockTest(trx, scope, testId)
+    const event: TestEvent =
+      input.verdict === 'extend'
+        ? {
+            type: 'extend',
+            targetDeals: input.extendTargetDeals,
+            maxDurationDays: input.extendMaxDurationDays,
+            rationale: input.rationale,
+          }
+        : { type: 'decide', verdict: input.verdict, rationale: input.rationale }
+    assertTransition(test.status, event.type)
+    const snapshot = await decisionSnapshot(trx, test)
     const decision = await insertAudited(trx, scope, 'decisions', {
       test_id: testId,
       verdict: input.verdict,
@@ -39,62 +42,9 @@ export async function recordDecision(
       rollout_starts_on: input.rolloutStartsOn,
       decided_by: scope.actor.userId,
       decided_at: now,
-      results: jsonb(await decisionSnapshot(trx, test, hypothesis)),
+      results: jsonb(snapshot),
     })
-    if (input.verdict === 'extend') {
-      const plan = {
-        ...test.frozen_plan!,
-        ...(input.extendTargetDeals ? { targetDeals: input.extendTargetDeals } : {}),
-        ...(input.extendMaxDurationDays ? { maxDurationDays: input.extendMaxDurationDays } : {}),
-      }
-      await updateAudited(
-        trx,
-        scope,
-        'tests',
-        testId,
-        {
-          status: 'running',
-          completed_at: null,
-          completion_reason: null,
-          frozen_plan: jsonb(plan) as never,
-          target_deals: plan.targetDeals,
-          max_duration_days: plan.maxDurationDays,
-        },
-        { action: 'test.extended', reason: input.rationale },
-      )
-      return toDecision(decision)
-    }
-    await updateAudited(
-      trx,
-      scope,
-      'tests',
-      testId,
-      { status: 'decided' },
-      { action: 'test.decided', reason: `${input.verdict}: ${input.rationale}` },
-    )
-    await updateAudited(
-      trx,
-      scope,
-      'hypotheses',
-      hypothesis.id,
-      { status: hypothesisAfter[input.verdict] },
-      { action: `hypothesis.${hypothesisAfter[input.verdict]}` },
-    )
-    const rec = await getOwned(trx, 'recommendations', scope.workspaceId, hypothesis.recommendation_id)
-    if (rec.barrier_id !== null) {
-      const barrier = await getOwned(trx, 'barriers', scope.workspaceId, rec.barrier_id, true)
-      const next =
-        input.verdict === 'roll_out' ? 'addressed' : barrier.status === 'testing' ? 'open' : barrier.status
-      if (next !== barrier.status)
-        await updateAudited(
-          trx,
-          scope,
-          'barriers',
-          barrier.id,
-          { status: next },
-          { action: `barrier.${next}` },
-        )
-    }
+    await transition(trx, scope, test, event, now)
     return toDecision(decision)
   })
 }

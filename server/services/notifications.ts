@@ -1,7 +1,7 @@
 import { type Kysely, type Transaction, type Updateable } from 'kysely'
 import { jsonb } from '../../db/queries/arrays.ts'
 import type { z } from '@hono/zod-openapi'
-import type { DB, WorkspaceRow, WorkspacesTable } from '../../db/tables/index.ts'
+import type { CompletionReason, DB, WorkspaceRow, WorkspacesTable } from '../../db/tables/index.ts'
 import type { Paging } from '../../db/queries/paging.ts'
 import type { Scope } from '../context.ts'
 import { notFound, pipelineRule } from '../errors.ts'
@@ -27,7 +27,7 @@ export interface ArmCounts {
 export interface TestCompletedInput {
   workspaceId: number
   test: { id: number; name: string; hypothesisId: number }
-  reason: 'target_reached' | 'max_duration'
+  reason: CompletionReason
   completedAt: Date
   totals: { control: ArmCounts; treatment: ArmCounts }
 }
@@ -39,7 +39,7 @@ export interface TestCompletedEvent extends z.infer<typeof TestCompletedPayload>
 }
 
 /**
- * Tells the workspace that a test finished by itself: an in-app notice and, when the workspace has
+ * Tells the workspace that a test completed (by hand, or by itself): an in-app notice and, when the workspace has
  * a webhook URL, a pending delivery. Runs in the caller's transaction and does no network I/O, so
  * the notice exists exactly when the completion does and a slow receiver cannot hold the
  * transaction; call the dispatcher's `kick()` after the commit to send it soon.
@@ -147,6 +147,8 @@ const toSettings = (w: WorkspaceRow): z.infer<typeof Settings> => ({
   slug: w.slug,
   name: w.name,
   locale: w.locale,
+  timeZone: w.time_zone,
+  currency: w.currency,
   webhookUrl: w.webhook_url,
   hasWebhookSecret: w.webhook_secret !== null,
 })
@@ -177,6 +179,8 @@ export async function updateSettings(db: Kysely<DB>, scope: Scope, input: z.infe
     const patch: Updateable<WorkspacesTable> = {}
     if (input.name !== undefined) patch.name = input.name
     if (input.locale !== undefined) patch.locale = input.locale
+    if (input.timeZone !== undefined) patch.time_zone = input.timeZone
+    if (input.currency !== undefined) patch.currency = input.currency
     if (input.webhookUrl !== undefined) patch.webhook_url = input.webhookUrl
     if (input.webhookSecret !== undefined) patch.webhook_secret = input.webhookSecret
     const url = patch.webhook_url !== undefined ? patch.webhook_url : before.webhook_url

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
 import * as stats from '../../stats/index.ts'
-import { cachedVerdict } from './verdict-cache.ts'
+import { analysisPlan, verdictFor } from './analysis.ts'
+import { completionDue } from './test-lifecycle.ts'
 import type { Scope } from '../context.ts'
 
 const DAY_MS = 86_400_000
@@ -13,6 +14,8 @@ interface PortfolioRow {
   hypothesis_id: number
   change: string
   primary_metric: string
+  baseline_rate: number | null
+  expected_lift: number | null
   frozen_plan: TestPlan | null
   target_deals: number
   started_at: Date | null
@@ -32,13 +35,20 @@ interface PortfolioRow {
   decided_at: Date | null
 }
 
+const noRevenue = { n: 0, sum: 0, sumSquares: 0 }
+const armTotals = (counts: Record<'control' | 'treatment', { deals: number; conversions: number }>) => ({
+  control: { ...counts.control, revenue: noRevenue },
+  treatment: { ...counts.treatment, revenue: noRevenue },
+})
+
 /**
  * One row per test of the workspace, with its chain up to the segment, its per-arm totals and its
  * latest decision: one statement over indexes and the kept totals, never over the deals.
  */
 export function portfolioStatement(workspaceId: number) {
   return sql<PortfolioRow>`
-    select t.id, t.name, t.status, t.hypothesis_id, h.change, h.primary_metric, t.frozen_plan, t.target_deals,
+    select t.id, t.name, t.status, t.hypothesis_id, h.change, h.primary_metric, h.baseline_rate, h.expected_lift,
+      t.frozen_plan, t.target_deals,
       t.started_at, t.completed_at, t.completion_reason, r.barrier_id, g.id as segment_id, g.name as segment_name, g.yearly_deals,
       coalesce(h.value_per_conversion, g.value_per_conversion) as value_per_conversion,
       coalesce(ac.deals, 0) as c_deals, coalesce(ac.conversions, 0) as c_conversions,
@@ -89,17 +99,19 @@ export async function workspacePortfolio(
     }
     const total = counts.control.deals + counts.treatment.deals
     const verdict =
-      plan && total > 0
-        ? cachedVerdict({
-            ...counts,
-            plan: {
-              alpha: plan.alpha,
-              power: plan.power,
-              alternative: plan.alternative,
-              controlShare: plan.controlShare,
-              targetDeals: plan.targetDeals,
-            },
-          })
+      plan && total > 0 && r.started_at
+        ? verdictFor(
+            analysisPlan(plan, r),
+            armTotals(counts),
+            r.status === 'completed' ||
+              r.status === 'decided' ||
+              completionDue(
+                { status: r.status, started_at: r.started_at, frozen_plan: plan },
+                r,
+                armTotals(counts),
+                now,
+              ) !== null,
+          ).verdict
         : null
     const result = verdict && {
       control: verdict.control,

@@ -17,6 +17,8 @@ export type OwnedTable =
   | 'decisions'
   | 'comments'
 type Db = Kysely<DB> | Transaction<DB>
+/** What writing on a workspace's record needs to know of the caller. */
+export type Writer = Pick<Scope, 'workspaceId' | 'actor'>
 type Row<T extends OwnedTable> = Selectable<DB[T]>
 
 // Kysely cannot type a table chosen at run time; these helpers keep that looseness in one place.
@@ -93,7 +95,7 @@ export async function requireReference<T extends OwnedTable>(
 
 export async function insertAudited<T extends OwnedTable>(
   trx: Transaction<DB>,
-  scope: Scope,
+  scope: Writer,
   table: T,
   values: Omit<Insertable<DB[T]>, 'workspace_id'>,
 ) {
@@ -116,7 +118,7 @@ export async function insertAudited<T extends OwnedTable>(
 /** Updates one row and records before/after; only changed columns are written. */
 export async function updateAudited<T extends OwnedTable>(
   trx: Transaction<DB>,
-  scope: Scope,
+  scope: Writer,
   table: T,
   id: number,
   patch: Updateable<DB[T]>,
@@ -151,7 +153,7 @@ export async function updateAudited<T extends OwnedTable>(
 
 export async function deleteAudited<T extends OwnedTable>(
   trx: Transaction<DB>,
-  scope: Scope,
+  scope: Writer,
   table: T,
   id: number,
 ) {

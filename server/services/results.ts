@@ -1,43 +1,31 @@
 import type { Kysely, Transaction } from 'kysely'
+import { readArmTotals, readDailyTotals, type KeptTotals } from '../../db/queries/totals.ts'
 import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
 import * as stats from '../../stats/index.ts'
 import type { Scope } from '../context.ts'
 import { notFound, wrongState } from '../errors.ts'
+import { addDays, dayInZone } from '../lib/time-zone.ts'
+import {
+  analysisPlan,
+  scheduleBoundaries,
+  verdictFor,
+  type AnalysisPlan,
+  type HypothesisBasis,
+  type LookSchedule,
+} from './analysis.ts'
 import { balanceTable } from './assignment.ts'
-import { checkCompletion, completionDue } from './lifecycle.ts'
-import { cachedVerdict } from './verdict-cache.ts'
-import { getOwned } from './records.ts'
+import { completionDue, minimumDurationEnds, plannedEnd } from './test-lifecycle.ts'
 
 const DAY_MS = 86_400_000
 const WEEK_MS = 7 * DAY_MS
 
 type Lang = 'en' | 'ru'
+type Totals = Record<'control' | 'treatment', KeptTotals>
 
-interface Totals {
-  deals: number
-  conversions: number
-  revenue: { n: number; sum: number; sumSquares: number }
-  late: number
-}
-
-async function totalsOf(
-  db: Kysely<DB> | Transaction<DB>,
-  testId: number,
-): Promise<Record<'control' | 'treatment', Totals>> {
-  const rows = await db.selectFrom('arm_totals').selectAll().where('test_id', '=', testId).execute()
-  const arm = (group: 'control' | 'treatment'): Totals => {
-    const r = rows.find((x) => x.group === group)
-    return {
-      deals: r?.deals ?? 0,
-      conversions: r?.conversions ?? 0,
-      revenue: { n: r?.revenue_n ?? 0, sum: r?.revenue_sum ?? 0, sumSquares: r?.revenue_sum_squares ?? 0 },
-      late: r?.late_deals ?? 0,
-    }
-  }
-  return { control: arm('control'), treatment: arm('treatment') }
-}
-
-/** Deals per arm against the target, the pace of the last four weeks, and when the target will be met at that pace. */
+/**
+ * Deals per arm against the target, the pace of the last four weeks, and when the target will be
+ * met at that pace; with a minimum duration, a target met too early waits for it.
+ */
 export function progressOf(
   test: Pick<TestRow, 'status' | 'started_at' | 'completed_at'>,
   plan: TestPlan,
@@ -50,41 +38,36 @@ export function progressOf(
     ? Math.min(4 * WEEK_MS, Math.max(now.getTime() - test.started_at.getTime(), DAY_MS))
     : 0
   const dealsPerWeek = since > 0 ? (recentDeals * WEEK_MS) / since : 0
-  const plannedEnd = test.started_at
-    ? new Date(test.started_at.getTime() + plan.maxDurationDays * DAY_MS)
-    : null
-  let projectedCompletion: string | null
-  if (test.status === 'completed' || test.status === 'decided')
-    projectedCompletion = test.completed_at?.toISOString() ?? null
-  else if (total >= plan.targetDeals) projectedCompletion = now.toISOString()
-  else if (dealsPerWeek > 0 && plannedEnd) {
+  const end = test.started_at ? plannedEnd(test, plan) : null
+  const minimumEnds = test.started_at ? minimumDurationEnds(test, plan) : null
+  const targetReached = total >= plan.targetDeals
+  const started = test.status === 'running' || test.status === 'paused'
+  let projectedCompletion: Date | null
+  if (test.status === 'completed' || test.status === 'decided') projectedCompletion = test.completed_at
+  else if (targetReached) projectedCompletion = minimumEnds && minimumEnds > now ? minimumEnds : now
+  else if (dealsPerWeek > 0 && end) {
     const projected = new Date(now.getTime() + ((plan.targetDeals - total) / dealsPerWeek) * WEEK_MS)
-    projectedCompletion = (projected < plannedEnd ? projected : plannedEnd).toISOString()
-  } else projectedCompletion = plannedEnd?.toISOString() ?? null
+    const atLeast = minimumEnds && projected < minimumEnds ? minimumEnds : projected
+    projectedCompletion = atLeast < end ? atLeast : end
+  } else projectedCompletion = end
   return {
     targetDeals: plan.targetDeals,
     deals: { ...deals, total },
     share: Math.min(1, total / plan.targetDeals),
     dealsPerWeek,
-    projectedCompletion,
-    plannedEnd: plannedEnd?.toISOString() ?? null,
-    targetReached: total >= plan.targetDeals,
+    projectedCompletion: projectedCompletion?.toISOString() ?? null,
+    plannedEnd: end?.toISOString() ?? null,
+    minimumDurationEnds: minimumEnds?.toISOString() ?? null,
+    targetReached,
+    waitingForMinimumDuration: started && targetReached && minimumEnds !== null && now < minimumEnds,
   }
 }
 
-/** Cumulative conversion per arm by day of closing, with Wilson bands and the Newcombe difference. */
+/** Cumulative conversion per arm by calendar day of closing, with Wilson bands and the Newcombe difference. */
 async function cumulativeSeries(db: Kysely<DB>, testId: number, confidence: number) {
-  const days = await db
-    .selectFrom('arm_daily_totals')
-    .select(['day', 'group', 'deals', 'conversions', 'revenue_n', 'revenue_sum'])
-    .where('test_id', '=', testId)
-    .orderBy('day')
-    .execute()
-  const running = {
-    control: { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 },
-    treatment: { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 },
-  }
-  const points: ReturnType<typeof point>[] = []
+  const days = await readDailyTotals(db, testId)
+  const zero = () => ({ deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 })
+  const running = { control: zero(), treatment: zero() }
   const point = (day: string) => {
     const arm = (g: 'control' | 'treatment') => {
       const a = running[g]
@@ -109,6 +92,7 @@ async function cumulativeSeries(db: Kysely<DB>, testId: number, confidence: numb
       difference: { estimate: diff?.estimate ?? null, interval: diff?.interval ?? null },
     }
   }
+  const points: ReturnType<typeof point>[] = []
   for (let i = 0; i < days.length; i++) {
     const d = days[i]!
     const r = running[d.group]
@@ -121,77 +105,61 @@ async function cumulativeSeries(db: Kysely<DB>, testId: number, confidence: numb
   return points
 }
 
-/** Each planned look: its boundary, whether the z statistic crossed it when the look's deals were in, and the alpha spent. */
-function interimLooks(plan: TestPlan, series: Awaited<ReturnType<typeof cumulativeSeries>>) {
-  if (plan.interimLooks === 0) return []
-  const k = plan.interimLooks + 1
-  const fractions = Array.from({ length: k }, (_, i) => (i + 1) / k)
-  const { boundaries, cumulativeAlpha } = stats.obrienFlemingBoundaries(plan.alpha, fractions)
-  return fractions.map((fraction, i) => {
-    const needed = Math.ceil(fraction * plan.targetDeals)
+/**
+ * Each look of the schedule the verdict stands on: its deals and information fraction, the
+ * boundary and alpha spent (the same numbers the verdict uses at the current look), and whether
+ * the pooled z statistic crossed the boundary on the day the look's deals were in.
+ */
+function interimLooks(
+  plan: AnalysisPlan,
+  schedule: LookSchedule,
+  series: Awaited<ReturnType<typeof cumulativeSeries>>,
+) {
+  const bounds = scheduleBoundaries(plan, schedule)
+  if (!bounds) return []
+  return schedule.deals.map((needed, i) => {
     const at = series.find((p) => p.control.deals + p.treatment.deals >= needed)
     const z =
       at && at.control.deals > 0 && at.treatment.deals > 0
         ? stats.twoProportionZTest({ control: at.control, treatment: at.treatment }, 'two-sided').z
         : null
+    const boundary = bounds.boundaries[i]!
+    const crossed = z !== null && (plan.alternative === 'greater' ? z >= boundary : Math.abs(z) >= boundary)
     return {
       look: i + 1,
-      informationFraction: fraction,
+      informationFraction: schedule.fractions[i]!,
       deals: needed,
-      boundary: boundaries[i]!,
-      alphaSpent: cumulativeAlpha[i]!,
-      reached: at !== undefined,
+      boundary,
+      alphaSpent: bounds.cumulativeAlpha[i]!,
+      reached: i < schedule.reached,
       day: at?.day ?? null,
       z,
-      crossed: z !== null && Math.abs(z) >= boundaries[i]!,
+      crossed,
     }
   })
 }
 
-/** The stats verdict on a test's per-arm totals (late deals excluded) against its frozen plan. */
-function verdictOf(
-  totals: Record<'control' | 'treatment', Totals>,
-  plan: TestPlan,
-  hypothesis: { baseline_rate: number | null; expected_lift: number | null },
-  looksReached: number,
-) {
-  return cachedVerdict({
-    control: { deals: totals.control.deals, conversions: totals.control.conversions },
-    treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
-    ...(totals.control.revenue.n > 1 && totals.treatment.revenue.n > 1
-      ? { revenue: { control: totals.control.revenue, treatment: totals.treatment.revenue } }
-      : {}),
-    plan: {
-      alpha: plan.alpha,
-      power: plan.power,
-      alternative: plan.alternative,
-      controlShare: plan.controlShare,
-      targetDeals: plan.targetDeals,
-      ...(hypothesis.baseline_rate !== null ? { baselineRate: hypothesis.baseline_rate } : {}),
-      ...(hypothesis.expected_lift !== null ? { expectedLift: hypothesis.expected_lift } : {}),
-      ...(plan.interimLooks > 0
-        ? { interimLooks: plan.interimLooks, lookNumber: Math.max(1, looksReached) }
-        : {}),
-    },
-  })
-}
+const countsOf = (totals: Totals) => ({
+  control: { deals: totals.control.deals, conversions: totals.control.conversions },
+  treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
+})
 
-/** The results a decision is made on, kept with it: per-arm totals and the verdict, as of now. */
-export async function decisionSnapshot(
-  db: Kysely<DB> | Transaction<DB>,
-  test: TestRow,
-  hypothesis: { baseline_rate: number | null; expected_lift: number | null },
-) {
-  const totals = await totalsOf(db, test.id)
-  const { summary, ...verdict } = verdictOf(totals, test.frozen_plan!, hypothesis, 0)
-  return {
-    totals: {
-      control: { deals: totals.control.deals, conversions: totals.control.conversions },
-      treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
-    },
-    verdict,
-    summary,
-  }
+/** The results a decision is made on, kept with it: per-arm totals and the final verdict, as of now. */
+export async function decisionSnapshot(db: Kysely<DB> | Transaction<DB>, test: TestRow) {
+  const [totals, hypothesis] = await Promise.all([
+    readArmTotals(db, test.id),
+    db
+      .selectFrom('hypotheses')
+      .select(['baseline_rate', 'expected_lift'])
+      .where('id', '=', test.hypothesis_id)
+      .executeTakeFirstOrThrow(),
+  ])
+  const { summary, ...verdict } = verdictFor(
+    analysisPlan(test.frozen_plan!, hypothesis),
+    totals,
+    true,
+  ).verdict
+  return { totals: countsOf(totals), verdict, summary }
 }
 
 type DecisionSnapshot = Awaited<ReturnType<typeof decisionSnapshot>>
@@ -203,19 +171,15 @@ type DecisionSnapshot = Awaited<ReturnType<typeof decisionSnapshot>>
  */
 function decisionCheck(
   decision: { id: number; verdict: string; decided_at: Date; results: unknown },
-  totals: Record<'control' | 'treatment', Totals>,
+  totals: Totals,
 ) {
   const kept = (decision.results as DecisionSnapshot | null)?.totals ?? null
-  const now = {
-    control: { deals: totals.control.deals, conversions: totals.control.conversions },
-    treatment: { deals: totals.treatment.deals, conversions: totals.treatment.conversions },
-  }
   return {
     id: decision.id,
     verdict: decision.verdict,
     decidedAt: decision.decided_at.toISOString(),
     totalsAtDecision: kept,
-    changedSinceDecision: kept === null || JSON.stringify(kept) !== JSON.stringify(now),
+    changedSinceDecision: kept === null || JSON.stringify(kept) !== JSON.stringify(countsOf(totals)),
   }
 }
 
@@ -238,28 +202,31 @@ export function practiceSamples(plan: TestPlan, baselineRate: number | null, exp
 }
 
 /**
- * A test's results, computed from its frozen plan and the per-arm totals kept with the deals:
- * the stats verdict with its plain-language summary, progress to the target, the daily cumulative
- * series for the charts, the balance of strata, and the interim looks. Late deals are left out.
+ * A test's results, computed from its frozen plan (through `analysisPlan`) and the per-arm totals
+ * kept with the deals: the verdict with its plain-language summary, progress to the target, the
+ * daily cumulative series for the charts, the balance of strata, and the interim looks. Late deals
+ * are left out. A read never changes the test: one whose completion is due (its time is up, or its
+ * target met) says so in `completionDue` and is analysed as the final look it will be.
  */
 export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, lang: Lang, now: Date) {
   const row = await db
     .selectFrom('tests as t')
     .innerJoin('hypotheses as h', 'h.id', 't.hypothesis_id')
+    .innerJoin('workspaces as w', 'w.id', 't.workspace_id')
     .selectAll('t')
-    .select(['h.baseline_rate', 'h.expected_lift'])
+    .select(['h.baseline_rate', 'h.expected_lift', 'w.time_zone'])
     .where('t.id', '=', testId)
     .where('t.workspace_id', '=', scope.workspaceId)
     .executeTakeFirst()
   if (!row) throw notFound('Test')
-  const { baseline_rate, expected_lift, ...first } = row
-  let test: TestRow = first
-  const hypothesis = { baseline_rate, expected_lift }
+  const { baseline_rate, expected_lift, time_zone, ...test } = row
+  const hypothesis: HypothesisBasis = { baseline_rate, expected_lift }
   if (test.status === 'draft' || !test.frozen_plan)
     throw wrongState('The test has not started: there are no results yet')
   const plan = test.frozen_plan
+  const analysis = analysisPlan(plan, hypothesis)
   const [totals, series, balance, decision] = await Promise.all([
-    totalsOf(db, testId),
+    readArmTotals(db, testId),
     cumulativeSeries(db, testId, 1 - plan.alpha),
     plan.assignmentMethod === 'stratified_blocks' ? balanceTable(db, testId) : Promise.resolve([]),
     test.status === 'decided'
@@ -272,16 +239,12 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
           .executeTakeFirst()
       : Promise.resolve(undefined),
   ])
-  // The pace: deals closed in the last four weeks, read off the cumulative series.
-  const since = new Date(now.getTime() - 28 * DAY_MS).toISOString().slice(0, 10)
+  // The pace: deals closed in the last four weeks (calendar days in the workspace's zone).
+  const since = addDays(dayInZone(now, time_zone), -28)
   const dealsBy = (p: (typeof series)[number] | undefined) => (p ? p.control.deals + p.treatment.deals : 0)
   const recent = dealsBy(series.at(-1)) - dealsBy(series.findLast((p) => p.day < since))
-  // Reading completes a test that is due (by target or by time); the locking transaction that
-  // does it is opened only then, so an ordinary read takes no lock and waits for no disk sync.
-  if (completionDue(test, totals.control.deals + totals.treatment.deals, now)) {
-    await checkCompletion(db, scope, test, now)
-    test = await getOwned(db, 'tests', scope.workspaceId, testId)
-  }
+  const due = completionDue(test, hypothesis, totals, now)
+  const final = test.status === 'completed' || test.status === 'decided' || due !== null
   const progress = progressOf(
     test,
     plan,
@@ -289,8 +252,7 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     recent,
     now,
   )
-  const looks = interimLooks(plan, series)
-  const verdict = verdictOf(totals, plan, hypothesis, looks.filter((l) => l.reached).length)
+  const { verdict, schedule } = verdictFor(analysis, totals, final)
   return {
     test: {
       id: test.id,
@@ -299,13 +261,15 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
       startedAt: test.started_at?.toISOString() ?? null,
       completedAt: test.completed_at?.toISOString() ?? null,
       completionReason: test.completion_reason,
+      completionDue: due && { reason: due.reason, at: due.at.toISOString() },
     },
-    plan,
-    provisional:
-      !progress.targetReached &&
-      plan.interimLooks === 0 &&
-      test.status !== 'completed' &&
-      test.status !== 'decided',
+    plan: {
+      ...plan,
+      primaryMethod: plan.primaryMethod ?? null,
+      stopForEfficacy: analysis.stopForEfficacy,
+      lookDeals: analysis.lookDeals,
+    },
+    provisional: !final && !(analysis.sequential && schedule.reached >= 1),
     progress,
     planning: {
       baselineRate: hypothesis.baseline_rate,
@@ -318,6 +282,6 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     summary: verdict.summary[lang],
     series,
     balance,
-    interimLooks: looks,
+    interimLooks: interimLooks(analysis, schedule, series),
   }
 }

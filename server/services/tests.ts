@@ -1,4 +1,3 @@
-import { jsonb } from '../../db/queries/arrays.ts'
 import type { Kysely, Transaction } from 'kysely'
 import type { z } from '@hono/zod-openapi'
 import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
@@ -6,35 +5,20 @@ import { pageById, toPage, type Paging } from '../../db/queries/paging.ts'
 import * as stats from '../../stats/index.ts'
 import type { Scope } from '../context.ts'
 import { ApiError, pipelineRule, wrongState } from '../errors.ts'
-import { planOf, toTest, type CreateTest, type TestLinks, type UpdateTest } from '../schemas/test.ts'
+import {
+  planOf,
+  toPlanColumns,
+  toTest,
+  toTestRow,
+  type CreateTest,
+  type TestLinks,
+  type UpdateTest,
+} from '../schemas/test.ts'
+import { lockTest, transition } from './test-lifecycle.ts'
 import { recordAudit } from './audit.ts'
 import { getOwned, requireReference, updateAudited } from './records.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
-type PlanInput = Partial<z.infer<typeof CreateTest>['plan']>
-
-const planColumns = {
-  controlShare: 'control_share',
-  targetDeals: 'target_deals',
-  alpha: 'alpha',
-  power: 'power',
-  alternative: 'alternative',
-  minDurationDays: 'min_duration_days',
-  maxDurationDays: 'max_duration_days',
-  interimLooks: 'interim_looks',
-  assignmentMethod: 'assignment_method',
-  blockSize: 'block_size',
-} as const
-
-function planToColumns(plan: PlanInput): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, column] of Object.entries(planColumns)) {
-    const value = plan[key as keyof PlanInput]
-    if (value !== undefined) out[column] = value
-  }
-  return out
-}
-
 /**
  * The target sample when the analyst gives none: deals in both arms to detect the hypothesis's
  * expected lift over its baseline at the plan's alpha, power and split (stats/ sampleSize, the
@@ -147,13 +131,17 @@ export async function createTest(db: Kysely<DB>, scope: Scope, input: z.infer<ty
     const targetDeals = input.plan.targetDeals ?? targetFromHypothesis(hypothesis, input.plan)
     const row = await trx
       .insertInto('tests')
-      .values({
-        workspace_id: scope.workspaceId,
-        hypothesis_id: input.hypothesisId,
-        name: input.name,
-        created_by: scope.actor.userId,
-        ...planToColumns({ ...input.plan, targetDeals }),
-      } as never)
+      .values(
+        toTestRow(
+          {
+            workspaceId: scope.workspaceId,
+            hypothesisId: input.hypothesisId,
+            name: input.name,
+            createdBy: scope.actor.userId,
+          },
+          { ...input.plan, targetDeals },
+        ),
+      )
       .returningAll()
       .executeTakeFirstOrThrow()
     await recordAudit(trx, {
@@ -169,21 +157,22 @@ export async function createTest(db: Kysely<DB>, scope: Scope, input: z.infer<ty
 }
 
 /**
- * Changes a test's name or plan. Once started, the plan is frozen: a change is refused unless it
- * comes with a reason, and is then recorded as an amendment in the audit log and on the test.
+ * Changes a test's name or plan. A draft's plan changes freely; once started, the plan is frozen:
+ * a change is refused unless it comes with a reason, and is then an amendment on the record (the
+ * lifecycle's `amend`, which also refuses what can never change after the start).
  */
 export async function updateTest(
   db: Kysely<DB>,
   scope: Scope,
   id: number,
   input: z.infer<typeof UpdateTest>,
+  now: Date,
 ) {
   return db.transaction().execute(async (trx) => {
-    const current = await getOwned(trx, 'tests', scope.workspaceId, id, true)
-    const planChange = input.plan ? planToColumns(input.plan) : {}
+    let row = await lockTest(trx, scope, id)
+    const planChange = Object.fromEntries(Object.entries(input.plan ?? {}).filter(([, v]) => v !== undefined))
     const changesPlan = Object.keys(planChange).length > 0
-    if (changesPlan && current.status === 'decided') throw wrongState('A decided test cannot change its plan')
-    if (changesPlan && current.status !== 'draft') {
+    if (changesPlan && row.status !== 'draft') {
       if (!input.amendmentReason) {
         throw new ApiError(
           409,
@@ -192,112 +181,50 @@ export async function updateTest(
           [{ path: 'body.amendmentReason', message: "required to amend a started test's plan" }],
         )
       }
-      if (
-        planChange.assignment_method !== undefined ||
-        planChange.control_share !== undefined ||
-        planChange.block_size !== undefined
-      ) {
-        throw new ApiError(
-          409,
-          'test_plan_frozen',
-          'The split and the assignment method cannot change once customers are assigned',
-          [
-            {
-              path: 'body.plan',
-              message: 'controlShare, assignmentMethod and blockSize are fixed after the start',
-            },
-          ],
-        )
+      row = await transition(
+        trx,
+        scope,
+        row,
+        { type: 'amend', plan: planChange, reason: input.amendmentReason },
+        now,
+      )
+    } else if (changesPlan) {
+      const merged = { ...planOf(row), ...planChange }
+      if (merged.minDurationDays > merged.maxDurationDays) {
+        throw pipelineRule('maxDurationDays must not be shorter than minDurationDays', [
+          { path: 'body.plan.maxDurationDays', message: 'shorter than minDurationDays' },
+        ])
       }
     }
-    const merged = { ...planOf(current), ...input.plan }
-    if (merged.minDurationDays > merged.maxDurationDays) {
-      throw pipelineRule('maxDurationDays must not be shorter than minDurationDays', [
-        { path: 'body.plan.maxDurationDays', message: 'shorter than minDurationDays' },
-      ])
+    const patch = {
+      ...(row.status === 'draft' ? toPlanColumns(planChange) : {}),
+      ...(input.name ? { name: input.name } : {}),
     }
-    const amending = changesPlan && current.status !== 'draft'
-    const patch: Record<string, unknown> = { ...planChange, ...(input.name ? { name: input.name } : {}) }
-    if (amending) patch.frozen_plan = jsonb({ ...current.frozen_plan, ...input.plan })
-    const row = await updateAudited(
-      trx,
-      scope,
-      'tests',
-      id,
-      patch,
-      amending ? { action: 'test.plan_amended', reason: input.amendmentReason ?? null } : {},
-    )
+    row = await updateAudited(trx, scope, 'tests', id, patch)
     return present(trx, row)
   })
 }
 
-type Transition = 'start' | 'pause' | 'resume' | 'complete'
-const allowedFrom: Record<Transition, TestRow['status'][]> = {
-  start: ['draft'],
-  pause: ['running'],
-  resume: ['paused'],
-  complete: ['running', 'paused'],
-}
-
-/** Moves a test through its lifecycle; starting freezes the plan and marks the pipeline as under test. */
-export async function transitionTest(
+/** Starts, pauses, resumes or completes a test by hand (see test-lifecycle.ts for what each sets). */
+export async function changeTestState(
   db: Kysely<DB>,
   scope: Scope,
   id: number,
-  transition: Transition,
+  event: 'start' | 'pause' | 'resume' | 'complete',
   now: Date,
+  note: string | null = null,
 ) {
   return db.transaction().execute(async (trx) => {
-    const current = await getOwned(trx, 'tests', scope.workspaceId, id, true)
-    if (!allowedFrom[transition].includes(current.status)) {
-      throw wrongState(
-        `A ${current.status} test cannot ${transition}; it can from ${allowedFrom[transition].join(' or ')}`,
-      )
-    }
-    const patch: Record<string, unknown> =
-      transition === 'start'
-        ? { status: 'running', started_at: now, frozen_plan: jsonb(planOf(current)) }
-        : transition === 'pause'
-          ? { status: 'paused' }
-          : transition === 'resume'
-            ? { status: 'running' }
-            : { status: 'completed', completed_at: now, completion_reason: 'manual' }
-    if (transition === 'start') await markUnderTest(trx, scope, current.hypothesis_id)
-    return present(
-      trx,
-      await updateAudited(trx, scope, 'tests', id, patch, {
-        action: `test.${transition === 'start' ? 'started' : transition === 'complete' ? 'completed' : transition === 'pause' ? 'paused' : 'resumed'}`,
-      }),
-    )
-  })
-}
-
-/** Starting a test moves its hypothesis to testing and its barrier, if still open, to testing. */
-async function markUnderTest(trx: Transaction<DB>, scope: Scope, hypothesisId: number) {
-  const hypothesis = await getOwned(trx, 'hypotheses', scope.workspaceId, hypothesisId, true)
-  if (hypothesis.status !== 'testing') {
-    await updateAudited(
+    const test = await lockTest(trx, scope, id)
+    const after = await transition(
       trx,
       scope,
-      'hypotheses',
-      hypothesisId,
-      { status: 'testing' },
-      { action: 'hypothesis.testing' },
+      test,
+      event === 'complete' ? { type: 'complete', reason: 'manual', note } : { type: event },
+      now,
     )
-  }
-  const rec = await getOwned(trx, 'recommendations', scope.workspaceId, hypothesis.recommendation_id)
-  if (rec.barrier_id !== null) {
-    const barrier = await getOwned(trx, 'barriers', scope.workspaceId, rec.barrier_id, true)
-    if (barrier.status === 'open')
-      await updateAudited(
-        trx,
-        scope,
-        'barriers',
-        barrier.id,
-        { status: 'testing' },
-        { action: 'barrier.testing' },
-      )
-  }
+    return present(trx, after)
+  })
 }
 
 export async function deleteTest(db: Kysely<DB>, scope: Scope, id: number) {

@@ -40,6 +40,8 @@ describe('the schema itself refuses what the API would', () => {
     expect(rows.map((r) => (r as { name: string }).name)).toEqual([
       '0001_create_pipeline',
       '0002_experiment_engine',
+      '0003_accounts_and_throttling',
+      '0004_test_lifecycle',
     ])
   })
 

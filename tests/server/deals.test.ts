@@ -320,8 +320,15 @@ describe('recording deals', () => {
     const t = await ws.call('analyst', 'GET', `/tests/${test.id}`)
     expect(t.body).toMatchObject({ status: 'completed', completionReason: 'target_reached' })
     ctx.setNow(new Date(ctx.now().getTime() + 1000))
-    const late = await ingest(ws, test.id, [deal(11), deal(1, { converted: true, revenue: 5 })])
-    expect(late.body).toMatchObject({ inserted: 1, late: 1, updated: 1 })
+    // Closed after the completion: late. Closed before it and reported now: counts. A later outcome
+    // of a deal in time updates it.
+    const late = await ingest(ws, test.id, [
+      deal(11, { closedAt: ctx.now().toISOString() }),
+      deal(12, { customerKey: 'C-12' }),
+      deal(1, { converted: true, revenue: 5 }),
+    ])
+    expect(late.body).toMatchObject({ inserted: 2, late: 1, updated: 1 })
+    expect((await recount(test.id)).reduce((n, r) => n + Number(r.deals), 0)).toBe(11)
     expect(
       (
         await ctx.db

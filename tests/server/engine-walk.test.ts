@@ -102,10 +102,14 @@ describe('a test run end to end by an integration with an API key', () => {
       Array.from({ length: 10 }, (_, i) => deal(30 + i, i % 2 === 0)),
     )
     expect(last.body.testStatus).toBe('completed')
+    // A deal closed after the completion is kept and late; one closed before it, reported later, counts.
+    ctx.setNow(new Date(start.getTime() + 60_000))
     const late = await ctx.request(key, 'POST', `/api/workspaces/${ws.slug}/tests/${test.id}/deals`, [
-      deal(50, true),
+      { ...deal(50, true), closedAt: ctx.now().toISOString() },
+      deal(51, false),
     ])
-    expect(late.body).toMatchObject({ inserted: 1, late: 1 })
+    expect(late.body).toMatchObject({ inserted: 2, late: 1 })
+    ctx.setNow(start)
 
     const delivered = await createWebhookDispatcher({ db: ctx.db, clock: ctx.now }).deliverDue()
     expect(delivered).toBe(1)
@@ -132,6 +136,7 @@ describe('a test run end to end by an integration with an API key', () => {
       Array.from({ length: 40 }, (_, i) => [i, i < 30 ? i % 4 === 0 : (i - 30) % 2 === 0]),
     )
     outcomes.set(1, true)
+    outcomes.set(51, false)
     for (const [i, converted] of outcomes) {
       const arm = arms[groupOf.get(`CRM-${1000 + i}`) as 'control' | 'treatment']
       arm.deals++
@@ -141,7 +146,7 @@ describe('a test run end to end by an integration with an API key', () => {
       provisional: false,
       lateDeals: 1,
       progress: {
-        deals: { control: arms.control.deals, treatment: arms.treatment.deals, total: 40 },
+        deals: { control: arms.control.deals, treatment: arms.treatment.deals, total: 41 },
         targetReached: true,
       },
     })
@@ -179,7 +184,7 @@ describe('a test run end to end by an integration with an API key', () => {
   })
 
   it('completes a test by time in the periodic sweep', async () => {
-    const { sweepTests } = await import('../../server/services/lifecycle.ts')
+    const { sweepTests } = await import('../../server/services/test-lifecycle.ts')
     const ws = await ctx.newWorkspace()
     const test = await ws.test({ plan: { targetDeals: 100, maxDurationDays: 30 } })
     await ws.call('analyst', 'POST', `/tests/${test.id}/start`)

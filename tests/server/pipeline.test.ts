@@ -173,9 +173,9 @@ describe('the whole walk from segment to decision', () => {
       'recommendation.created',
       'hypothesis.created',
       'test.created',
+      'test.started',
       'hypothesis.testing',
       'barrier.testing',
-      'test.started',
       'test.completed',
       'decision.created',
       'test.decided',
@@ -251,8 +251,8 @@ describe('the whole walk from segment to decision', () => {
     expect(audit.body.items[0]).toMatchObject({
       action: 'test.plan_amended',
       reason: "The segment's deal rate doubled",
-      before: { target_deals: 120 },
-      after: { target_deals: 300 },
+      before: { status: 'running', frozenPlan: { targetDeals: 120 } },
+      after: { status: 'running', frozenPlan: { targetDeals: 300 }, change: { targetDeals: 300 } },
     })
   })
 

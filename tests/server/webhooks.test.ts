@@ -115,6 +115,8 @@ describe('workspace settings', () => {
       slug: ws.slug,
       name: `Workspace ${ws.slug}`,
       locale: 'en',
+      timeZone: 'UTC',
+      currency: 'USD',
       webhookUrl: null,
       hasWebhookSecret: false,
     })
