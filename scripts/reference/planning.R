@@ -3,7 +3,8 @@
 #   power.json       R power.prop.test (tol = 1e-14) for equal arms; the generalised formula for
 #                    unequal arms evaluated in R, with uniroot(tol = 1e-15) for the MDE
 #   adjust.json      R p.adjust(p, "holm"), p.adjust(p, "BH")
-#   sequential.json  rpact getDesignGroupSequential(sided = 2, typeOfDesign = "asOF") boundaries;
+#   sequential.json  rpact getDesignGroupSequential(sided = 2, typeOfDesign = "asOF") boundaries (moved
+#                    to `rpact` by sequential.py, which writes the reference boundaries);
 #                    cumulative alpha from the spending function 4·(1 − Φ(z_{1−α/4}/√t))
 source("scripts/reference/common.R")
 suppressPackageStartupMessages(library(rpact))
@@ -75,10 +76,18 @@ for (i in 1:24) {
 write_fixture("adjust", adjust, "R p.adjust(p, 'holm' | 'BH')", "planning")
 
 sequential <- list()
-# Looks spending under ~1e-9 are left out: there rpact returns Inf or loses digits (4.87702 for
-# 4.87689 at the second of ten equal looks).
+# rpact's boundaries are kept beside the reference as a check: it integrates to ~1e-7 and, where a
+# look spends under ~1e-9, returns Inf or loses digits (4.87702 for 4.87689 at the second of ten
+# equal looks). scripts/reference/sequential.py then puts an independent integration's boundaries
+# (1e-11) in `expected` and moves rpact's to `rpact`: run it after this script.
 fractions <- list(c(0.25, 0.5, 0.75, 1), c(0.2, 0.5, 1), c(0.5, 1), c(1), c(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1),
-                  c(1 / 3, 2 / 3, 1), c(0.3, 0.6, 0.8, 1), c(0.35, 1), c(0.5, 0.75, 0.9, 1), c(0.6, 1))
+                  c(1 / 3, 2 / 3, 1), c(0.3, 0.6, 0.8, 1), c(0.35, 1), c(0.5, 0.75, 0.9, 1), c(0.6, 1),
+                  # first looks at small information fractions
+                  c(0.001, 1), c(0.0034, 0.5, 1), c(0.005, 0.5, 1), c(0.01, 0.25, 0.5, 0.75, 1), c(0.02, 0.5, 1),
+                  c(0.03, 0.06, 1), c(0.05, 0.3, 0.6, 1), c(0.1, 0.2, 1), c(0.08, 0.16, 0.24, 0.32, 1),
+                  c(0.1, 0.4, 0.7, 1), c(0.15, 1), c(0.04, 0.5, 0.96, 1),
+                  # looks close together
+                  c(0.2, 0.21, 1), c(0.5, 0.51, 1))
 for (t in fractions) for (alpha in c(0.05, 0.1, 0.01, 0.2)) {
   d <- if (length(t) == 1) NULL else getDesignGroupSequential(kMax = length(t), alpha = alpha, sided = 2, typeOfDesign = "asOF", informationRates = t)
   bounds <- if (is.null(d)) qnorm(1 - alpha / 2) else d$criticalValues
