@@ -8,8 +8,9 @@ import { alternatives, type Alternative, type ArmCounts, type Interval } from '.
 export interface FisherResult {
   readonly pValue: number
   /** Conditional maximum-likelihood odds ratio, odds(treatment)/odds(control); 0 or Infinity at the edges of the support, as R. */
-  readonly oddsRatio: number | null
-  readonly oddsRatioInterval: Interval | null
+  readonly oddsRatio: number
+  readonly oddsRatioInterval: Interval
+  /** Set when the table cannot tell the arms apart: the odds ratio 0 and interval [0, ∞] are then R's placeholders. */
   readonly reason: Reason | null
 }
 
@@ -23,13 +24,16 @@ const CUTOFF = 1e-20
  * - two-sided p: Σ P(X = y) over tables with P(X = y) ≤ P(X = x)·(1 + 1e-7) (R's tolerance);
  * - greater: P(X ≥ x) (treatment converts better), less: P(X ≤ x);
  * - odds ratio: the conditional MLE ψ̂ solving E_ψ[X] = x under the noncentral hypergeometric;
- * - interval: ψ with P_ψ(X ≥ x) = α/2 and P_ψ(X ≤ x) = α/2 (one-sided: α, other end 0 or ∞).
+ * - interval: ψ with P_ψ(X ≥ x) = α/2 and P_ψ(X ≤ x) = α/2 (one-sided: α, other end 0 or ∞);
+ * - a table whose margins allow only itself (an arm without deals, no conversion at all, every
+ *   deal converted) gives what R gives: p = 1, odds ratio 0 (R's estimate at the lower end of the
+ *   support), interval [0, ∞], with the reason code saying why that carries no information.
  * Roots are found to ~1e-13 relative on log ψ; R's fisher.test uses uniroot's default tolerance
  * (~1e-4), so its printed estimate and interval agree only to about 4 digits.
  *
  * Reference: R `fisher.test(matrix(c(tₓ, cₓ, tₙ−tₓ, cₙ−cₓ), 2), alternative, conf.level)`.
  * Example: treatment 12/20, control 5/20 → p = 0.05355 (two-sided), odds ratio 4.320, interval
- * [0.9817, 21.95].
+ * [0.9817, 21.95]; treatment 0/12, control 0/10 → p = 1, odds ratio 0, [0, ∞], 'no_conversions'.
  */
 export function fisherExact(
   counts: ArmCounts,
@@ -50,7 +54,7 @@ export function fisherExact(
   const [lo, hi] = supportOf(margins)
   const degenerate = degenerateTableReason(counts)
   if (degenerate !== null || lo === hi) {
-    return { pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: degenerate ?? 'no_deals' }
+    return { pValue: 1, oddsRatio: 0, oddsRatioInterval: [0, Infinity], reason: degenerate ?? 'no_deals' }
   }
   const central = centralProbabilities(margins, x)
   const pValue =

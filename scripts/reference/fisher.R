@@ -3,7 +3,9 @@
 # stats:::fisher.test, 2×2 branch: dnhyper/mnhyper/pnhyper) with the root found on log(ψ) to
 # 1e-13, because fisher.test's uniroot keeps its default tolerance (~1e-4). The script checks that
 # both agree to 1e-2 (fisher.test solves for 1/ψ with an absolute tolerance of 1e-4,
-# so a ψ near 100 is off by up to 1 %).
+# so a ψ near 100 is off by up to 1 %). Tables that cannot tell the arms apart (an arm without
+# deals, no conversion, every deal converted) are added: R answers p = 1, odds ratio 0 and
+# [0, Inf] there, and stats/ gives the same with a reason code.
 source("scripts/reference/common.R")
 
 fisher_reference <- function(x, m, n, k, alternative, conf.level) {
@@ -24,7 +26,13 @@ fisher_reference <- function(x, m, n, k, alternative, conf.level) {
 }
 
 cases <- list()
-rows <- count_cases()
+degenerate <- data.frame(tx = c(0, 4, 0, 2, 0, 30, 0, 0), tn = c(12, 4, 0, 10, 0, 30, 1e6, 1),
+                         cx = c(0, 1, 3, 0, 0, 24, 0, 1), cn = c(10, 1, 10, 0, 7, 24, 1e6, 1))
+reason_of <- function(r) {
+  if (r$tn == 0 || r$cn == 0) "no_deals" else if (r$tx + r$cx == 0) "no_conversions"
+  else if (r$tx == r$tn && r$cx == r$cn) "all_converted" else NULL
+}
+rows <- rbind(count_cases(), degenerate)
 for (i in seq_len(nrow(rows))) {
   r <- rows[i, ]
   for (alternative in c("two.sided", "greater", "less")) {
@@ -37,7 +45,7 @@ for (i in seq_len(nrow(rows))) {
     cases[[length(cases) + 1]] <- list(
       input = counts_json(r),
       options = list(alternative = sub("two.sided", "two-sided", alternative), confidence = conf),
-      expected = list(pValue = ft$p.value, oddsRatio = ref$estimate, oddsRatioInterval = ref$conf.int, reason = NULL))
+      expected = list(pValue = ft$p.value, oddsRatio = ref$estimate, oddsRatioInterval = ref$conf.int, reason = reason_of(r)))
   }
 }
 write_fixture("fisher", cases, "R fisher.test(matrix(c(tx, cx, tn - tx, cn - cx), 2), alternative, conf.level)")

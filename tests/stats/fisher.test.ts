@@ -22,28 +22,40 @@ describe('fisherExact', () => {
     },
   )
 
-  it('gives p = 1 and no odds ratio when an arm has no deals', () => {
+  // R: fisher.test(matrix(c(0, 3, 0, 7), 2)) → p = 1, odds ratio 0, conf.int c(0, Inf); the same for
+  // no conversion and for every deal converted (the fixture holds these tables too).
+  it('gives R’s p = 1, odds ratio 0 and [0, ∞] with a reason when an arm has no deals', () => {
     const result = fisherExact({
       treatment: { deals: 0, conversions: 0 },
       control: { deals: 10, conversions: 3 },
     })
-    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'no_deals' })
+    expect(result).toEqual({ pValue: 1, oddsRatio: 0, oddsRatioInterval: [0, Infinity], reason: 'no_deals' })
   })
 
-  it('gives p = 1 and no odds ratio when nobody converted', () => {
+  it('gives R’s p = 1, odds ratio 0 and [0, ∞] with a reason when nobody converted', () => {
     const result = fisherExact({
       treatment: { deals: 12, conversions: 0 },
       control: { deals: 10, conversions: 0 },
     })
-    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'no_conversions' })
+    expect(result).toEqual({
+      pValue: 1,
+      oddsRatio: 0,
+      oddsRatioInterval: [0, Infinity],
+      reason: 'no_conversions',
+    })
   })
 
-  it('gives p = 1 and no odds ratio when everybody converted', () => {
+  it('gives R’s p = 1, odds ratio 0 and [0, ∞] with a reason when everybody converted', () => {
     const result = fisherExact({
       treatment: { deals: 4, conversions: 4 },
       control: { deals: 1, conversions: 1 },
     })
-    expect(result).toEqual({ pValue: 1, oddsRatio: null, oddsRatioInterval: null, reason: 'all_converted' })
+    expect(result).toEqual({
+      pValue: 1,
+      oddsRatio: 0,
+      oddsRatioInterval: [0, Infinity],
+      reason: 'all_converted',
+    })
   })
 
   it('refuses conversions above deals, negative and fractional counts', () => {
@@ -74,10 +86,8 @@ describe('fisherExact', () => {
           const r = fisherExact(counts, { alternative })
           expect(r.pValue).toBeGreaterThanOrEqual(0)
           expect(r.pValue).toBeLessThanOrEqual(1)
-          if (r.oddsRatio !== null && r.oddsRatioInterval !== null) {
-            expect(r.oddsRatioInterval[0]).toBeLessThanOrEqual(r.oddsRatio * (1 + 1e-9))
-            expect(r.oddsRatioInterval[1]).toBeGreaterThanOrEqual(r.oddsRatio * (1 - 1e-9))
-          }
+          expect(r.oddsRatioInterval[0]).toBeLessThanOrEqual(r.oddsRatio * (1 + 1e-9))
+          expect(r.oddsRatioInterval[1]).toBeGreaterThanOrEqual(r.oddsRatio * (1 - 1e-9))
         },
       ),
     )
@@ -93,7 +103,7 @@ describe('fisherExact', () => {
           fisherExact(counts, { alternative: 'greater' }).pValue,
           12,
         )
-        if (r.oddsRatio !== null && s.oddsRatio !== null && r.oddsRatio > 0 && Number.isFinite(r.oddsRatio)) {
+        if (r.reason === null && r.oddsRatio > 0 && Number.isFinite(r.oddsRatio)) {
           expect(s.oddsRatio * r.oddsRatio).toBeCloseTo(1, 9)
         }
       }),
