@@ -3,7 +3,8 @@ import type { AppEnv } from '../context.ts'
 import { validationHook } from '../lib/validation.ts'
 import { adminRoutes } from './admin.ts'
 import { barrierRoutes } from './barriers.ts'
-import { engineRoutes } from './engine.ts'
+import { assignmentRoutes } from './assignments.ts'
+import { dealRoutes } from './deals.ts'
 import { resultRoutes } from './results.ts'
 import { hypothesisRoutes } from './hypotheses.ts'
 import { segmentRoutes } from './segments.ts'
@@ -16,7 +17,8 @@ export const workspaceRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validation
   .route('/', barrierRoutes)
   .route('/', hypothesisRoutes)
   .route('/', testRoutes)
-  .route('/', engineRoutes)
+  .route('/', assignmentRoutes)
+  .route('/', dealRoutes)
   .route('/', resultRoutes)
   .route('/', adminRoutes)
   .route('/', settingsRoutes)
