@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { addDays, dayInZone, weekday as weekdayOf } from '../lib/time-zone.ts'
 import type { DB } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
 import { assignCustomers } from '../services/assignment.ts'
@@ -49,16 +50,24 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
   const pick = (group: 'control' | 'treatment') =>
     assigned.filter((a) => a.group === group).slice(0, plan.arms[group].deals)
 
-  // Working days get five times the weight of a Saturday or Sunday.
+  // Working days (in the workspace's zone) get five times the weight of a Saturday or Sunday.
+  const { time_zone: zone } = await db
+    .selectFrom('workspaces')
+    .select('time_zone')
+    .where('id', '=', scope.workspaceId)
+    .executeTakeFirstOrThrow()
+  const today = dayInZone(now, zone)
   const days: number[] = []
   for (let d = plan.fromDaysAgo; d >= plan.toDaysAgo; d--) {
-    const weekday = new Date(now.getTime() - d * DAY).getUTCDay()
+    const weekday = weekdayOf(addDays(today, -d))
     for (let w = 0; w < (weekday === 0 || weekday === 6 ? 1 : 5); w++) days.push(d)
   }
   type Deal = {
     externalId: string
     customerKey: string
     daysAgo: number
+    /** Local time of closing (9:00–19:59), or null when the CRM sends the date alone. */
+    time: string | null
     converted: boolean
     revenue: number | null
     correctedAfter: number | null
@@ -74,10 +83,13 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
       const revenue = converted
         ? Math.round(plan.revenue[0] + rand() * (plan.revenue[1] - plan.revenue[0]))
         : null
+      const hour = 9 + Math.floor(rand() * 11)
+      const minute = Math.floor(rand() * 60)
       deals.push({
         externalId: `${plan.prefix}-${String(++n).padStart(5, '0')}`,
         customerKey: c.customerKey,
         daysAgo,
+        time: rand() < 0.3 ? null : `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,
         converted,
         revenue,
         correctedAfter,
@@ -101,7 +113,8 @@ export async function simulateDeals(db: Kysely<DB>, scope: Scope, testId: number
         value: {
           externalId: deal.externalId,
           customerKey: deal.customerKey,
-          closedAt: new Date(now.getTime() - deal.daysAgo * DAY + 11 * 3600_000).toISOString(),
+          // As a CRM exports it: the workspace's wall clock, or the date alone.
+          closedAt: `${addDays(today, -deal.daysAgo)}${deal.time ? `T${deal.time}` : ''}`,
           converted: initial ? false : deal.converted,
           revenue: initial ? null : deal.revenue,
         },
