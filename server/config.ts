@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { parseTrustProxy } from './auth/client-address.ts'
 
 const Flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')
 
@@ -20,6 +21,21 @@ const Env = z.object({
     .default(24 * 14),
   LOG_REQUESTS: Flag.default(false),
   SERVE_WEB: Flag.default(true),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .refine(
+      (v) => {
+        try {
+          parseTrustProxy(v)
+          return true
+        } catch {
+          return false
+        }
+      },
+      { message: 'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8' },
+    ),
+  ALLOW_PRIVATE_WEBHOOKS: Flag.default(false),
 })
 
 export interface Config {
@@ -31,6 +47,17 @@ export interface Config {
   logRequests: boolean
   /** false: the API alone, without building or serving the web app */
   serveWeb: boolean
+  /**
+   * The reverse proxies in front of the API (addresses or CIDR ranges). Only from them are
+   * X-Forwarded-For (the client's address, for sign-in throttling) and X-Forwarded-Proto (https:
+   * the session cookie is then Secure) believed. Empty: the peer is the client.
+   */
+  trustProxy: string
+  /**
+   * Lets webhooks go to private, loopback and link-local addresses: for receivers on the same
+   * network (on-premises) and tests. Off, such targets are refused when saved and when sent.
+   */
+  allowPrivateWebhooks: boolean
 }
 
 /** Reads and validates the environment once; a wrong value throws naming the variable. */
@@ -54,5 +81,18 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     sessionTtlHours: e.SESSION_TTL_HOURS,
     logRequests: e.LOG_REQUESTS,
     serveWeb: e.SERVE_WEB,
+    trustProxy: e.TRUST_PROXY,
+    allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS,
   }
 }
+
+// The two network settings are also read where no Config is passed (an app or a webhook
+// dispatcher built without them), from the same variables and by the same rules.
+
+/** TRUST_PROXY as set in the environment (checked at start by readConfig). */
+export const trustProxyFromEnv = (env: Record<string, string | undefined> = process.env): string =>
+  env.TRUST_PROXY ?? ''
+
+/** Whether ALLOW_PRIVATE_WEBHOOKS is on in the environment, read at each use. */
+export const privateWebhooksAllowed = (env: Record<string, string | undefined> = process.env): boolean =>
+  Flag.safeParse(env.ALLOW_PRIVATE_WEBHOOKS).data ?? false

@@ -11,6 +11,7 @@ import {
   WebhookDelivery,
 } from '../schemas/settings.ts'
 import * as notifications from '../services/notifications.ts'
+import { assertPublicWebhookUrl } from '../services/webhook-targets.ts'
 import { listWebhookDeliveries } from '../services/webhooks.ts'
 import { allow } from './scope.ts'
 
@@ -36,7 +37,9 @@ export const settingsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     }),
     async (c) => {
       const { db, scope } = allow(c, 'administer')
-      return c.json(await notifications.updateSettings(db, scope, c.req.valid('json')), 200)
+      const input = c.req.valid('json')
+      if (input.webhookUrl) await assertPublicWebhookUrl(input.webhookUrl)
+      return c.json(await notifications.updateSettings(db, scope, input), 200)
     },
   )
 

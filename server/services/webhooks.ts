@@ -1,9 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { lookup as dnsLookup } from 'node:dns'
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/tables/index.ts'
 import type { Paging } from '../../db/queries/paging.ts'
 import type { Scope } from '../context.ts'
+import { privateWebhooksAllowed } from '../config.ts'
 import { toWebhookDelivery } from '../schemas/settings.ts'
+import { checkTargetHost, guardedLookup, type Lookup } from './webhook-targets.ts'
 
 /**
  * Webhook signatures, for integrators.
@@ -24,7 +29,9 @@ import { toWebhookDelivery } from '../schemas/settings.ts'
  *     const ok = expected.length === header.length && timingSafeEqual(Buffer.from(expected), Buffer.from(header))
  *
  * Any 2xx answer counts as delivered; anything else (including a redirect, which is not
- * followed) is retried with backoff.
+ * followed) is retried with backoff. The answer's body is never read: the delivery log keeps the
+ * status and how long it took. A URL pointing into the server's own network (webhook-targets.ts)
+ * is refused at each attempt unless ALLOW_PRIVATE_WEBHOOKS=1.
  */
 export function signWebhook(secret: string, timestamp: number | string, rawBody: string | Buffer): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')}`
@@ -55,7 +62,10 @@ export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.ma
 export interface WebhookDispatcherOptions {
   db: Kysely<DB>
   clock: () => Date
-  fetch?: typeof globalThis.fetch
+  /** Resolves target names (tests pass their own); each address is checked before connecting to it. */
+  lookup?: Lookup
+  /** Lets deliveries go to private addresses; by default ALLOW_PRIVATE_WEBHOOKS, read at each attempt. */
+  allowPrivateTargets?: boolean
   /** How long one attempt may take, answer included. */
   timeoutMs?: number
   /** After this many failed attempts a delivery is marked failed and left alone. */
@@ -71,7 +81,7 @@ interface Outcome {
 }
 
 export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
-  const { db, clock, fetch = globalThis.fetch, timeoutMs = 5000, maxAttempts = 8, batchSize = 20 } = options
+  const { db, clock, lookup = dnsLookup, timeoutMs = 5000, maxAttempts = 8, batchSize = 20 } = options
   const log = options.log ?? ((message, err) => console.error(message, err))
   // A claimed delivery is not due again until the lease ends, so another process skips it while
   // this one sends; if this process dies mid-send, the delivery is retried after the lease.
@@ -108,23 +118,37 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
   function describe(err: unknown): string {
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
       return `No answer within ${timeoutMs} ms`
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause
-    if (cause?.code) return `${cause.code}: ${cause.message ?? ''}`.trim()
-    return err instanceof Error ? err.message : String(err)
+    const code = (err as { code?: string }).code
+    const message = err instanceof Error ? err.message : String(err)
+    return code && !message.startsWith('Refused') ? `${code}: ${message}` : message
   }
 
-  /** The start of an error answer, for the log; the rest is not read. */
-  async function snippet(res: Response) {
-    if (!res.body) return ''
-    const reader = res.body.getReader()
-    try {
-      const { value } = await reader.read()
-      return value ? new TextDecoder().decode(value.subarray(0, 200)).trim() : ''
-    } catch {
-      return ''
-    } finally {
-      await reader.cancel().catch(() => {})
-    }
+  /**
+   * POSTs to the target and resolves with the status of its answer, whose body is not read. The
+   * name is resolved and checked by the lookup the connection itself uses; no redirect is followed.
+   */
+  function post(url: URL, headers: OutgoingHttpHeaders, body: string): Promise<number> {
+    const allowPrivate = options.allowPrivateTargets ?? privateWebhooksAllowed()
+    checkTargetHost(url, allowPrivate)
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers,
+          agent: false,
+          lookup: guardedLookup(lookup, allowPrivate),
+          signal: AbortSignal.timeout(timeoutMs),
+        },
+        (res) => {
+          resolve(res.statusCode ?? 0)
+          res.destroy()
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
   }
 
   async function send(d: Claimed): Promise<Outcome> {
@@ -138,23 +162,26 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
     const { event, ...facts } = d.payload as { event: string }
     const body = JSON.stringify({ event, deliveryId: d.id, ...facts })
     const timestamp = Math.floor(clock().getTime() / 1000)
+    const started = performance.now()
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: {
+      const status = await post(
+        new URL(d.url),
+        {
           'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
           'x-cxw-event': d.event,
           'x-cxw-delivery': String(d.id),
           'x-cxw-timestamp': String(timestamp),
           'x-cxw-signature': signWebhook(ws.webhook_secret, timestamp, body),
         },
         body,
-      })
-      const text = await snippet(res)
-      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, error: null }
-      return { ok: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text}` : ''}` }
+      )
+      if (status >= 200 && status < 300) return { ok: true, status, error: null }
+      return {
+        ok: false,
+        status,
+        error: `HTTP ${status} after ${Math.round(performance.now() - started)} ms`,
+      }
     } catch (err) {
       return { ok: false, status: null, error: describe(err).slice(0, 500) }
     }

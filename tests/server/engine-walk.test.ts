@@ -5,6 +5,9 @@ import { createWebhookDispatcher, verifyWebhookSignature } from '../../server/se
 import { fisherExact, verdict } from '../../stats/index.ts'
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 
+// The receiver listens on 127.0.0.1, a private address webhooks reach only with this setting.
+process.env.ALLOW_PRIVATE_WEBHOOKS = '1'
+
 let ctx: TestContext
 let receiver: Server
 let received: { headers: IncomingMessage['headers']; body: string }[] = []
