@@ -8,8 +8,10 @@ import type { AppEnv, Deps } from './context.ts'
 import { ApiError } from './errors.ts'
 import { apiErrorFromDatabase } from './lib/database-errors.ts'
 import { checkBodyEncoding, validationHook } from './lib/validation.ts'
+import { parseTrustProxy } from './auth/client-address.ts'
 import { identify } from './auth/middleware.ts'
-import { SignInLimiter } from './auth/rate-limit.ts'
+import { SignInThrottle } from './auth/rate-limit.ts'
+import { trustProxyFromEnv } from './config.ts'
 import { workspaceScope } from './auth/workspace-scope.ts'
 import { authRoutes } from './routes/auth.ts'
 import { calculatorRoutes } from './routes/calculators.ts'
@@ -39,12 +41,23 @@ function errorBody(err: ApiError, requestId?: string) {
   }
 }
 
-/** Builds the whole HTTP app from its dependencies; tests build their own with a test database. */
+/**
+ * Builds the whole HTTP app from its dependencies; tests build their own with a test database.
+ * `trustProxy` is TRUST_PROXY's value (server/config.ts), taken from the environment when not given.
+ */
 export function createApp(
-  input: Omit<Deps, 'signInLimiter'> & { signInLimiter?: SignInLimiter },
+  input: Omit<Deps, 'signInThrottle' | 'trustedProxies'> & {
+    signInThrottle?: SignInThrottle
+    trustProxy?: string
+  },
   options: AppOptions = {},
 ) {
-  const deps: Deps = { ...input, signInLimiter: input.signInLimiter ?? new SignInLimiter() }
+  const { trustProxy, signInThrottle, ...given } = input
+  const deps: Deps = {
+    ...given,
+    signInThrottle: signInThrottle ?? new SignInThrottle(input.db),
+    trustedProxies: parseTrustProxy(trustProxy ?? trustProxyFromEnv()),
+  }
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
   app.use('*', async (c, next) => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB, Role } from '../db/tables/index.ts'
-import type { SignInLimiter } from './auth/rate-limit.ts'
+import type { TrustedProxies } from './auth/client-address.ts'
+import type { SignInThrottle } from './auth/rate-limit.ts'
 
 export interface Deps {
   db: Kysely<DB>
@@ -11,8 +12,10 @@ export interface Deps {
   webhooks?: { kick(): void }
   /** For a PostgreSQL server: whether it answers (embedded PGlite is always there). */
   databaseHealth?: { isUp(): boolean; suspect(): void }
-  /** Failed sign-ins per account and per address; one per app. */
-  signInLimiter: SignInLimiter
+  /** Sign-in attempts per account at an address and per address, counted in the database. */
+  signInThrottle: SignInThrottle
+  /** The reverse proxies (TRUST_PROXY) whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+  trustedProxies: TrustedProxies
 }
 
 export type Auth =

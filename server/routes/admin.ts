@@ -1,8 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
+import { originOf } from '../auth/client-address.ts'
+import { can } from '../auth/permissions.ts'
 import type { AppEnv } from '../context.ts'
 import { json, jsonBody, noContent, route } from '../lib/openapi.ts'
 import { validationHook } from '../lib/validation.ts'
 import {
+  AccountLink,
   AddMember,
   ApiKey,
   AuditEntry,
@@ -12,6 +15,7 @@ import {
   CreateApiKey,
   CreateComment,
   CreatedApiKey,
+  Invitation,
   Member,
   MemberParam,
   UpdateMember,
@@ -39,11 +43,32 @@ export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
       method: 'post',
       path: '/{workspace}/members',
       request: { params: WorkspaceParam, ...jsonBody(AddMember) },
-      responses: { 201: json(Member, 'Added') },
+      responses: {
+        201: json(Invitation, 'Invited: the same answer whether or not the email has an account'),
+      },
     }),
     async (c) => {
-      const { db, scope } = allow(c, 'administer')
-      return c.json(await members.addMember(db, scope, c.req.valid('json')), 201)
+      const { db, scope, now } = allow(c, 'administer')
+      const origin = originOf(c, c.get('deps').trustedProxies)
+      return c.json(await members.addMember(db, scope, c.req.valid('json'), { origin, now }), 201)
+    },
+  )
+  .openapi(
+    route('members', {
+      method: 'post',
+      path: '/{workspace}/members/{userId}/password-reset',
+      request: { params: MemberParam },
+      responses: {
+        201: json(AccountLink, 'A one-time link through which the member chooses a new password'),
+      },
+    }),
+    async (c) => {
+      const { db, scope, now } = allow(c, 'administer')
+      const origin = originOf(c, c.get('deps').trustedProxies)
+      return c.json(
+        await members.issuePasswordReset(db, scope, c.req.valid('param').userId, { origin, now }),
+        201,
+      )
     },
   )
   .openapi(
@@ -116,12 +141,12 @@ export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
       method: 'get',
       path: '/{workspace}/comments',
       request: { params: WorkspaceParam, query: CommentQuery },
-      responses: { 200: json(z.object({ items: z.array(Comment) }), 'Comments on one object') },
+      responses: { 200: json(page(Comment, 'CommentPage'), 'Comments on one object, oldest first') },
     }),
     async (c) => {
       const { db, scope } = allow(c, 'read')
-      const q = c.req.valid('query')
-      return c.json({ items: await members.listComments(db, scope, q.subjectType, q.subjectId) }, 200)
+      const { subjectType, subjectId, limit, cursor } = c.req.valid('query')
+      return c.json(await members.listComments(db, scope, { subjectType, subjectId }, { limit, cursor }), 200)
     },
   )
   .openapi(
@@ -142,10 +167,16 @@ export const adminRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
       method: 'get',
       path: '/{workspace}/audit',
       request: { params: WorkspaceParam, query: AuditQuery },
-      responses: { 200: json(page(AuditEntry, 'AuditPage'), 'The audit trail, newest first') },
+      responses: {
+        200: json(
+          page(AuditEntry, 'AuditPage'),
+          'The audit trail, newest first; secrets and URLs are hidden from all but admins',
+        ),
+      },
     }),
     async (c) => {
       const { db, scope } = allow(c, 'read')
-      return c.json(await listAudit(db, scope.workspaceId, c.req.valid('query')), 200)
+      const filter = { ...c.req.valid('query'), redact: !can(scope, 'administer') }
+      return c.json(await listAudit(db, scope.workspaceId, filter), 200)
     },
   )

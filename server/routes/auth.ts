@@ -1,17 +1,34 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
+import { clientOf } from '../auth/client-address.ts'
 import { callerOf, SESSION_COOKIE } from '../auth/middleware.ts'
 import type { AppEnv } from '../context.ts'
 import { ApiError } from '../errors.ts'
 import { errorResponses, json, jsonBody, noContent } from '../lib/openapi.ts'
 import { ErrorBody } from '../schemas/common.ts'
 import { validationHook } from '../lib/validation.ts'
-import { Login, Me, SignedIn } from '../schemas/auth.ts'
-import { describeMe, signIn, signOut, signOutEverywhere } from '../services/auth.ts'
+import { AcceptInvitation, ChangePassword, Login, Me, ResetPassword, SignedIn } from '../schemas/auth.ts'
+import {
+  acceptInvitation,
+  changePassword,
+  describeMe,
+  resetPassword,
+  signIn,
+  signOut,
+  signOutEverywhere,
+  type SignedIn as Session,
+} from '../services/auth.ts'
 
 const tags = ['auth']
+const bodyErrors = {
+  400: errorResponses[400],
+  403: errorResponses[403],
+  413: errorResponses[413],
+  415: errorResponses[415],
+}
+const tooManyAttempts = json(ErrorBody, 'Too many failed attempts; Retry-After says when to try again')
+
 const login = createRoute({
   method: 'post',
   path: '/auth/login',
@@ -19,38 +36,53 @@ const login = createRoute({
   request: jsonBody(Login),
   responses: {
     200: json(SignedIn, 'Signed in; sets the session cookie'),
-    400: errorResponses[400],
+    ...bodyErrors,
     401: errorResponses[401],
-    403: errorResponses[403],
-    413: errorResponses[413],
-    415: errorResponses[415],
-    429: json(ErrorBody, 'Too many failed attempts; Retry-After says when to try again'),
+    429: tooManyAttempts,
   },
 })
 const logout = createRoute({
   method: 'post',
   path: '/auth/logout',
   tags,
-  responses: {
-    204: noContent,
-    400: errorResponses[400],
-    403: errorResponses[403],
-    413: errorResponses[413],
-    415: errorResponses[415],
-  },
+  responses: { 204: noContent, ...bodyErrors },
 })
 const logoutEverywhere = createRoute({
   method: 'post',
   path: '/auth/logout-everywhere',
   tags,
+  responses: { 204: noContent, ...bodyErrors, 401: errorResponses[401] },
+})
+const password = createRoute({
+  method: 'post',
+  path: '/auth/password',
+  tags,
+  description: "Changes the signed-in user's password; every other session of theirs ends.",
+  request: jsonBody(ChangePassword),
+  responses: { 204: noContent, ...bodyErrors, 401: errorResponses[401], 429: tooManyAttempts },
+})
+const invitation = createRoute({
+  method: 'post',
+  path: '/auth/accept-invitation',
+  tags,
+  description:
+    'Takes the token of an invitation link: a person new here chooses their password (and name); one who has an account gives theirs. Signs in.',
+  request: jsonBody(AcceptInvitation),
   responses: {
-    204: noContent,
-    400: errorResponses[400],
+    200: json(SignedIn, 'Signed in; sets the session cookie'),
+    ...bodyErrors,
     401: errorResponses[401],
-    403: errorResponses[403],
-    413: errorResponses[413],
-    415: errorResponses[415],
+    429: tooManyAttempts,
   },
+})
+const reset = createRoute({
+  method: 'post',
+  path: '/auth/reset-password',
+  tags,
+  description:
+    'Takes the token of a reset link an admin issued and the new password; every session ends, and a new one starts.',
+  request: jsonBody(ResetPassword),
+  responses: { 200: json(SignedIn, 'Signed in; sets the session cookie'), ...bodyErrors },
 })
 const me = createRoute({
   method: 'get',
@@ -59,34 +91,30 @@ const me = createRoute({
   responses: { 200: json(Me, 'The signed-in user and their workspaces'), 401: errorResponses[401] },
 })
 
-/** The peer's address when served by Node; requests made in-process (tests) share one bucket. */
-function clientAddress(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'in-process'
-  }
-}
-
 async function requireUser(c: Context<AppEnv>) {
   const auth = await callerOf(c)
   if (auth?.kind !== 'user') throw new ApiError(401, 'not_signed_in', 'Sign in first')
   return auth
 }
 
+const addressOf = (c: Context<AppEnv>) => clientOf(c, c.get('deps').trustedProxies).address
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, and Secure when the client came over TLS. */
+function startSession(c: Context<AppEnv>, session: Session) {
+  setCookie(c, SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: clientOf(c, c.get('deps').trustedProxies).https,
+    path: '/',
+    expires: session.expiresAt,
+  })
+  return c.json({ user: session.user }, 200)
+}
+
 export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(login, async (c) => {
     const { email, password } = c.req.valid('json')
-    const deps = c.get('deps')
-    const session = await signIn(deps, email, password, clientAddress(c))
-    setCookie(c, SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: new URL(c.req.url).protocol === 'https:',
-      path: '/',
-      expires: session.expiresAt,
-    })
-    return c.json({ user: session.user }, 200)
+    return startSession(c, await signIn(c.get('deps'), email, password, addressOf(c)))
   })
   .openapi(logout, async (c) => {
     const auth = await callerOf(c)
@@ -100,4 +128,13 @@ export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     deleteCookie(c, SESSION_COOKIE, { path: '/' })
     return c.body(null, 204)
   })
+  .openapi(password, async (c) => {
+    const auth = await requireUser(c)
+    await changePassword(c.get('deps'), auth, c.req.valid('json'), addressOf(c))
+    return c.body(null, 204)
+  })
+  .openapi(invitation, async (c) =>
+    startSession(c, await acceptInvitation(c.get('deps'), c.req.valid('json'), addressOf(c))),
+  )
+  .openapi(reset, async (c) => startSession(c, await resetPassword(c.get('deps'), c.req.valid('json'))))
   .openapi(me, async (c) => c.json(await describeMe(c.get('deps').db, (await requireUser(c)).userId), 200))

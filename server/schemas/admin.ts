@@ -1,18 +1,14 @@
 import { z } from '@hono/zod-openapi'
-import { Id, ListQuery, requiredText, text } from './common.ts'
+import { Id, ListQuery, PathId, Timestamp, requiredText, text } from './common.ts'
 
 export const RoleEnum = z.enum(['marketer', 'analyst', 'leader', 'admin'])
 
 export const AddMember = z
   .object({
     email: z.string().trim().toLowerCase().max(254).email('must be an email address'),
-    name: requiredText(200).optional().describe('Needed when the person has no account yet'),
-    password: z
-      .string()
-      .min(8, 'at least 8 characters')
-      .max(1000)
+    name: requiredText(200)
       .optional()
-      .describe('Needed when the person has no account yet'),
+      .describe('How to call a person who has no account yet, until they give their own name'),
     role: RoleEnum,
   })
   .strict()
@@ -21,7 +17,29 @@ export const UpdateMember = z.object({ role: RoleEnum }).strict().openapi('Updat
 export const Member = z
   .object({ userId: z.number(), email: z.string(), name: z.string(), role: RoleEnum, joinedAt: z.string() })
   .openapi('Member')
-export const MemberParam = z.object({ workspace: z.string().min(1).max(64), userId: Id })
+export const MemberParam = z.object({ workspace: z.string().min(1).max(64), userId: PathId })
+
+export const AccountLink = z
+  .object({
+    link: z
+      .string()
+      .describe(
+        'Pass it on to the person: it works once. It is shown here once, and written to the server log',
+      ),
+    expiresAt: Timestamp,
+  })
+  .openapi('AccountLink')
+export const Invitation = z
+  .object({
+    userId: z.number(),
+    email: z.string(),
+    role: RoleEnum,
+    joinedAt: Timestamp,
+    invitation: AccountLink.describe(
+      'Opens the workspace: a person new here chooses their password through it, one who has an account signs in with theirs',
+    ),
+  })
+  .openapi('Invitation')
 
 export const CreateApiKey = z
   .object({ name: requiredText(200) })
@@ -47,7 +65,7 @@ export const CreateComment = z
   .object({ subjectType: CommentSubject, subjectId: Id, body: requiredText(4000) })
   .strict()
   .openapi('CreateComment')
-export const CommentQuery = ListQuery.extend({ subjectType: CommentSubject, subjectId: Id })
+export const CommentQuery = ListQuery.extend({ subjectType: CommentSubject, subjectId: PathId })
 export const Comment = z
   .object({
     id: z.number(),
@@ -59,7 +77,10 @@ export const Comment = z
   })
   .openapi('Comment')
 
-export const AuditQuery = ListQuery.extend({ subjectType: text(40).optional(), subjectId: Id.optional() })
+export const AuditQuery = ListQuery.extend({
+  subjectType: text(40).optional(),
+  subjectId: PathId.optional(),
+})
 export const AuditEntry = z
   .object({
     id: z.number(),

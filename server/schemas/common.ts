@@ -1,7 +1,17 @@
 import { z } from '@hono/zod-openapi'
 
 export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ example: 42 })
-export const IdParam = z.object({ workspace: z.string().min(1).max(64), id: Id })
+/**
+ * An id as written in a path or a query: digits only. `Number()` would also read "1e0", "0x2",
+ * " 2" or "2.0" as an id, so one object would have many addresses.
+ */
+export const PathId = z
+  .string()
+  .regex(/^[0-9]{1,16}$/, 'must be a positive whole number written in digits')
+  .transform(Number)
+  .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
+  .openapi({ type: 'string', pattern: '^[0-9]{1,16}$', example: '42' })
+export const IdParam = z.object({ workspace: z.string().min(1).max(64), id: PathId })
 export const WorkspaceParam = z.object({ workspace: z.string().min(1).max(64).openapi({ example: 'demo' }) })
 
 /**

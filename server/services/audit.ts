@@ -39,6 +39,23 @@ export interface AuditFilter {
   subjectId?: number | undefined
   limit: number
   cursor?: string | undefined
+  /** Hides secrets and URLs: for readers who may not see the settings they come from (all but admins). */
+  redact?: boolean
+}
+
+/** Fields whose text only admins may read: webhook URLs (which often carry a token), secrets, key prefixes. */
+const ADMIN_ONLY_FIELD = /secret|password|token|hash|url|prefix/i
+export const REDACTED = '[redacted]'
+
+/** A copy of an audit value with the text of admin-only fields replaced, at any depth. */
+export function redactAuditValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactAuditValue)
+  if (value === null || typeof value !== 'object') return value
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = ADMIN_ONLY_FIELD.test(key) && typeof v === 'string' ? REDACTED : redactAuditValue(v)
+  }
+  return out
 }
 
 export async function listAudit(db: Db, workspaceId: number, filter: AuditFilter) {
@@ -65,6 +82,7 @@ export async function listAudit(db: Db, workspaceId: number, filter: AuditFilter
     .orderBy('audit_log.id', 'desc')
     .limit(filter.limit)
     .execute()
+  const shown = filter.redact ? redactAuditValue : (v: unknown) => v
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -72,8 +90,8 @@ export async function listAudit(db: Db, workspaceId: number, filter: AuditFilter
       subjectType: r.subject_type,
       subjectId: r.subject_id,
       actor: { userId: r.actor_user_id, email: r.email, apiKeyId: r.actor_api_key_id },
-      before: r.before ?? null,
-      after: r.after ?? null,
+      before: shown(r.before ?? null),
+      after: shown(r.after ?? null),
       reason: r.reason,
       at: r.at.toISOString(),
     })),

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { z } from '@hono/zod-openapi'
-import type { ApiKeyRow, DB, Role } from '../../db/tables/index.ts'
-import { hashPassword } from '../auth/password.ts'
+import { pageById, toPage, type Paging } from '../../db/queries/paging.ts'
+import type { ApiKeyRow, CommentRow, DB, Role } from '../../db/tables/index.ts'
+import { issueAccountLink } from '../auth/account-links.ts'
 import { hashToken, newToken } from '../auth/tokens.ts'
 import type { Scope } from '../context.ts'
 import { ApiError, notFound, pipelineRule } from '../errors.ts'
@@ -26,43 +27,53 @@ export async function listMembers(db: Kysely<DB>, scope: Scope) {
   }))
 }
 
-/** Adds a person by email; creates their account when they have none (name and password then required). */
-export async function addMember(db: Kysely<DB>, scope: Scope, input: z.infer<typeof AddMember>) {
-  return db.transaction().execute(async (trx) => {
-    let user = await trx
+/** A name to call an invited person by until they give theirs: their email's local part. */
+const provisionalName = (email: string) =>
+  email.slice(0, email.indexOf('@')).slice(0, 200) || email.slice(0, 200)
+
+/**
+ * Invites a person by email. An invitation never sets a password and never tells the admin
+ * whether the email has an account anywhere: a new account is made without one, an existing one
+ * just gains the membership, and either way the reply is the same, with a one-time link to pass
+ * on. Through it a new person chooses their own password; a person with an account signs in.
+ */
+export async function addMember(
+  db: Kysely<DB>,
+  scope: Scope,
+  input: z.infer<typeof AddMember>,
+  context: { origin: string; now: Date },
+) {
+  const invited = await db.transaction().execute(async (trx) => {
+    // Made or found in one statement: two admins inviting the same new person at once get one account.
+    await trx
+      .insertInto('users')
+      .values({ email: input.email, name: input.name ?? provisionalName(input.email), password_hash: '' })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute()
+    const user = await trx
       .selectFrom('users')
-      .select(['id', 'email', 'name'])
+      .select(['id', 'email'])
       .where('email', '=', input.email)
-      .executeTakeFirst()
-    if (!user) {
-      if (!input.name || !input.password) {
-        throw pipelineRule('This person has no account yet: give a name and an initial password', [
-          ...(input.name ? [] : [{ path: 'body.name', message: 'required for a new account' }]),
-          ...(input.password ? [] : [{ path: 'body.password', message: 'required for a new account' }]),
-        ])
-      }
-      user = await trx
-        .insertInto('users')
-        .values({ email: input.email, name: input.name, password_hash: await hashPassword(input.password) })
-        .returning(['id', 'email', 'name'])
-        .executeTakeFirstOrThrow()
-    }
-    const exists = await trx
-      .selectFrom('memberships')
-      .select('role')
-      .where('workspace_id', '=', scope.workspaceId)
-      .where('user_id', '=', user.id)
-      .executeTakeFirst()
-    if (exists) throw new ApiError(409, 'duplicate', 'This person is already a member')
+      .executeTakeFirstOrThrow()
     const row = await trx
       .insertInto('memberships')
       .values({ workspace_id: scope.workspaceId, user_id: user.id, role: input.role })
+      .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow()
+      .executeTakeFirst()
+    if (!row) throw new ApiError(409, 'duplicate', 'This person is already a member')
+    const invitation = await issueAccountLink(trx, {
+      userId: user.id,
+      purpose: 'invitation',
+      workspaceId: scope.workspaceId,
+      createdBy: scope.actor.userId,
+      origin: context.origin,
+      now: context.now,
+    })
     await recordAudit(trx, {
       workspaceId: scope.workspaceId,
       actor: scope.actor,
-      action: 'member.added',
+      action: 'member.invited',
       subjectType: 'member',
       subjectId: user.id,
       after: { email: user.email, role: input.role },
@@ -70,53 +81,111 @@ export async function addMember(db: Kysely<DB>, scope: Scope, input: z.infer<typ
     return {
       userId: user.id,
       email: user.email,
-      name: user.name,
       role: row.role,
       joinedAt: row.created_at.toISOString(),
+      invitation: { link: invitation.link, expiresAt: invitation.expiresAt.toISOString() },
     }
   })
+  console.log(
+    `Invitation of ${invited.email} to workspace ${scope.slug}, to pass on (valid until ${invited.invitation.expiresAt}): ${invited.invitation.link}`,
+  )
+  return invited
 }
 
-async function adminsLeft(db: Kysely<DB>, workspaceId: number, excluding: number) {
-  const { n } = await db
-    .selectFrom('memberships')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('workspace_id', '=', workspaceId)
-    .where('role', '=', 'admin')
-    .where('user_id', '<>', excluding)
-    .executeTakeFirstOrThrow()
-  return Number(n)
+/**
+ * A one-time link through which a member chooses a new password. Refused for a person who also
+ * belongs to a workspace the admin does not administer: whoever holds the link holds the account,
+ * and with it that workspace.
+ */
+export async function issuePasswordReset(
+  db: Kysely<DB>,
+  scope: Scope,
+  userId: number,
+  context: { origin: string; now: Date },
+) {
+  const issued = await db.transaction().execute(async (trx) => {
+    const member = await trx
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select(['users.id', 'users.email'])
+      .where('memberships.workspace_id', '=', scope.workspaceId)
+      .where('memberships.user_id', '=', userId)
+      .executeTakeFirst()
+    if (!member) throw notFound('Member')
+    const elsewhere = await trx
+      .selectFrom('memberships')
+      .select('workspace_id')
+      .where('user_id', '=', userId)
+      .where('workspace_id', 'not in', (eb) =>
+        eb
+          .selectFrom('memberships')
+          .select('workspace_id')
+          .where('user_id', '=', scope.actor.userId ?? 0)
+          .where('role', '=', 'admin'),
+      )
+      .executeTakeFirst()
+    if (elsewhere)
+      throw pipelineRule(
+        'This person also belongs to a workspace you do not administer: they can change their password themselves, or an admin of all their workspaces can issue the link',
+      )
+    const link = await issueAccountLink(trx, {
+      userId,
+      purpose: 'reset',
+      workspaceId: scope.workspaceId,
+      createdBy: scope.actor.userId,
+      origin: context.origin,
+      now: context.now,
+    })
+    await recordAudit(trx, {
+      workspaceId: scope.workspaceId,
+      actor: scope.actor,
+      action: 'member.password_reset_issued',
+      subjectType: 'member',
+      subjectId: userId,
+      after: { email: member.email },
+    })
+    return { email: member.email, link: link.link, expiresAt: link.expiresAt.toISOString() }
+  })
+  console.log(
+    `Password reset link for ${issued.email} in workspace ${scope.slug}, to pass on (valid until ${issued.expiresAt}): ${issued.link}`,
+  )
+  return { link: issued.link, expiresAt: issued.expiresAt }
 }
 
-/** Changes a member's role; the last admin cannot be demoted or removed, so the workspace keeps one. */
+/**
+ * Changes a member's role; the last admin cannot be demoted or removed, so the workspace keeps one.
+ * The workspace's admin rows (and the member's) are locked, in id order, before they are counted:
+ * two admins demoting each other at once then take turns, and the second sees the first's change.
+ */
 export async function updateMember(db: Kysely<DB>, scope: Scope, userId: number, role: Role | null) {
   return db.transaction().execute(async (trx) => {
-    const current = await trx
+    const locked = await trx
       .selectFrom('memberships')
-      .selectAll()
+      .select(['user_id', 'role'])
       .where('workspace_id', '=', scope.workspaceId)
-      .where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('role', '=', 'admin'), eb('user_id', '=', userId)]))
+      .orderBy('user_id')
       .forUpdate()
-      .executeTakeFirst()
+      .execute()
+    const current = locked.find((m) => m.user_id === userId)
     if (!current) throw notFound('Member')
-    if (
-      current.role === 'admin' &&
-      role !== 'admin' &&
-      (await adminsLeft(trx, scope.workspaceId, userId)) === 0
-    ) {
+    const otherAdmins = locked.filter((m) => m.role === 'admin' && m.user_id !== userId).length
+    if (current.role === 'admin' && role !== 'admin' && otherAdmins === 0) {
       throw pipelineRule('A workspace needs at least one admin')
     }
-    const where = trx
-      .updateTable('memberships')
-      .where('workspace_id', '=', scope.workspaceId)
-      .where('user_id', '=', userId)
     if (role === null)
       await trx
         .deleteFrom('memberships')
         .where('workspace_id', '=', scope.workspaceId)
         .where('user_id', '=', userId)
         .execute()
-    else await where.set({ role }).execute()
+    else
+      await trx
+        .updateTable('memberships')
+        .set({ role })
+        .where('workspace_id', '=', scope.workspaceId)
+        .where('user_id', '=', userId)
+        .execute()
     await recordAudit(trx, {
       workspaceId: scope.workspaceId,
       actor: scope.actor,
@@ -205,28 +274,33 @@ const subjectTable: Record<z.infer<typeof CreateComment>['subjectType'], OwnedTa
   decision: 'decisions',
 }
 
+const toComment = (r: CommentRow) => ({
+  id: r.id,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  authorId: r.author_id,
+  body: r.body,
+  createdAt: r.created_at.toISOString(),
+})
+
+/** The thread on one object, oldest first, a page at a time. */
 export async function listComments(
   db: Kysely<DB>,
   scope: Scope,
-  subjectType: keyof typeof subjectTable,
-  subjectId: number,
+  subject: { subjectType: keyof typeof subjectTable; subjectId: number },
+  paging: Paging,
 ) {
-  const rows = await db
-    .selectFrom('comments')
-    .selectAll()
-    .where('workspace_id', '=', scope.workspaceId)
-    .where('subject_type', '=', subjectType)
-    .where('subject_id', '=', subjectId)
-    .orderBy('id')
-    .execute()
-  return rows.map((r) => ({
-    id: r.id,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    authorId: r.author_id,
-    body: r.body,
-    createdAt: r.created_at.toISOString(),
-  }))
+  const rows = await pageById(
+    db
+      .selectFrom('comments')
+      .selectAll()
+      .where('workspace_id', '=', scope.workspaceId)
+      .where('subject_type', '=', subject.subjectType)
+      .where('subject_id', '=', subject.subjectId),
+    'id',
+    paging,
+  ).execute()
+  return toPage(rows.map(toComment), paging)
 }
 
 export async function addComment(db: Kysely<DB>, scope: Scope, input: z.infer<typeof CreateComment>) {
@@ -257,13 +331,6 @@ export async function addComment(db: Kysely<DB>, scope: Scope, input: z.infer<ty
       subjectId: input.subjectId,
       after: { body: input.body },
     })
-    return {
-      id: r.id,
-      subjectType: r.subject_type,
-      subjectId: r.subject_id,
-      authorId: r.author_id,
-      body: r.body,
-      createdAt: r.created_at.toISOString(),
-    }
+    return toComment(r)
   })
 }

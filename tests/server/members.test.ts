@@ -10,16 +10,22 @@ afterAll(async () => {
 })
 
 describe('members and comments', () => {
-  it('adds a new person with an account, changes their role, and removes them', async () => {
+  it('invites a new person, who sets their own password, then changes their role, and removes them', async () => {
     const ws = await ctx.newWorkspace()
     const added = await ws.call('admin', 'POST', '/members', {
       email: 'New.Person@Example.test',
       name: 'New Person',
-      password: 'long enough',
       role: 'marketer',
     })
     expect(added.status).toBe(201)
     expect(added.body).toMatchObject({ email: 'new.person@example.test', role: 'marketer' })
+    const token = new URL(added.body.invitation.link).hash.replace('#token=', '')
+    const accepted = await ctx.request({}, 'POST', '/api/auth/accept-invitation', {
+      token,
+      password: 'long enough',
+    })
+    expect(accepted.status).toBe(200)
+    expect(accepted.body.user.name).toBe('New Person')
     const login = await ctx.request({}, 'POST', '/api/auth/login', {
       email: 'new.person@example.test',
       password: 'long enough',
@@ -51,14 +57,17 @@ describe('members and comments', () => {
     expect(again.status).toBe(409)
   })
 
-  it('asks for a name and a password for someone without an account, naming both fields', async () => {
+  it('invites someone without an account by email alone, refusing a password chosen for them', async () => {
     const ws = await ctx.newWorkspace()
     const res = await ws.call('admin', 'POST', '/members', { email: 'stranger@example.test', role: 'leader' })
-    expect(res.status).toBe(422)
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([
-      'body.name',
-      'body.password',
-    ])
+    expect(res.status).toBe(201)
+    expect(res.body.invitation.link).toMatch(/#token=cxl_/)
+    const chosen = await ws.call('admin', 'POST', '/members', {
+      email: 'another@example.test',
+      password: 'chosen by the admin',
+      role: 'leader',
+    })
+    expect(chosen.status).toBe(400)
   })
 
   it('keeps at least one admin', async () => {

@@ -132,6 +132,8 @@ const body =
   (b: () => Promise<unknown> | unknown): Setup =>
   async () => ({ body: await b() })
 const none: Setup = async () => ({})
+/** The token of a one-time link, as the web page takes it from after `#token=`. */
+const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, '')
 let serial = 0
 const unique = () => `${Date.now().toString(36)}-${++serial}`
 const nowIso = () => world.ctx.now().toISOString()
@@ -151,6 +153,36 @@ const rows: [string, string, Need, number, Setup][] = [
   ],
   ['POST', '/api/auth/logout', 'public', 204, none],
   ['POST', '/api/auth/logout-everywhere', 'user', 204, none],
+  [
+    'POST',
+    '/api/auth/password',
+    'user',
+    204,
+    body(() => ({ currentPassword: PASSWORD, newPassword: 'another long password' })),
+  ],
+  [
+    'POST',
+    '/api/auth/accept-invitation',
+    'public',
+    200,
+    body(async () => ({
+      token: tokenOf(
+        (await ok('POST', '/members', { email: `in-${unique()}@example.test`, role: 'marketer' })).invitation
+          .link,
+      ),
+      password: 'a long enough password',
+    })),
+  ],
+  [
+    'POST',
+    '/api/auth/reset-password',
+    'public',
+    200,
+    body(async () => ({
+      token: tokenOf((await ok('POST', `/members/${await make.member()}/password-reset`)).link),
+      password: 'a long enough password',
+    })),
+  ],
   ['GET', '/api/me', 'user', 200, none],
   [
     'POST',
@@ -372,12 +404,14 @@ const rows: [string, string, Need, number, Setup][] = [
     `${W}/members`,
     'administer',
     201,
-    body(() => ({
-      email: `new-${unique()}@example.test`,
-      name: 'New colleague',
-      password: 'a long enough password',
-      role: 'leader',
-    })),
+    body(() => ({ email: `new-${unique()}@example.test`, name: 'New colleague', role: 'leader' })),
+  ],
+  [
+    'POST',
+    `${W}/members/{userId}/password-reset`,
+    'administer',
+    201,
+    async (fresh) => ({ vars: { userId: fresh ? await make.member() : await once('member', make.member) } }),
   ],
   [
     'PATCH',
@@ -425,10 +459,14 @@ const rows: [string, string, Need, number, Setup][] = [
   ['GET', `${W}/webhook-deliveries`, 'administer', 200, none],
 ]
 
-/** The caller for a cell. The sign-out routes end the session they are called with: a session of its own. */
+/**
+ * The caller for a cell. The sign-out routes end the session they are called with, and a password
+ * change changes the password the other rows sign in with: a person of its own.
+ */
 async function callerFor(who: Who, method: string, path: string) {
   const base = world.callers[who]
-  if (!path.startsWith('/api/auth/logout') || !base.cookie || who === 'expired') return base
+  const ownPerson = path.startsWith('/api/auth/logout') || path === '/api/auth/password'
+  if (!ownPerson || !base.cookie || who === 'expired') return base
   const user = await world.ctx.newUser(`${who}-signing-out`)
   if (who !== 'outsider')
     await world.ctx.db
