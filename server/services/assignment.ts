@@ -1,6 +1,11 @@
 import { createHash, randomInt } from 'node:crypto'
-import { sql, type Kysely, type Transaction } from 'kysely'
-import { pgArray } from '../../db/queries/arrays.ts'
+import type { Kysely, Transaction } from 'kysely'
+import {
+  findAssignedKeys,
+  insertAssignments,
+  insertHashAssignments,
+  readAssignments,
+} from '../../db/queries/assignments.ts'
 import type { DB, Group, TestRow } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
 import { ApiError, wrongState } from '../errors.ts'
@@ -148,41 +153,25 @@ export async function assignCustomers(
   // Stratified blocks share the blocks' state, so the draw and the insert share a transaction.
   return db.transaction().execute(async (trx) => {
     const keys = customers.map((c) => c.customerKey)
-    const existing = await trx
-      .selectFrom('assignments')
-      .select('customer_key')
-      .where('test_id', '=', testId)
-      .where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`)
-      .execute()
+    const existing = await findAssignedKeys(trx, testId, keys)
     const known = new Set(existing.map((r) => r.customer_key))
     const candidates = customers.filter((c) => !known.has(c.customerKey))
     const groups = candidates.length ? await drawFromBlocks(trx, test, candidates) : new Map<string, Group>()
     const fresh = candidates.filter((c) => groups.has(c.customerKey))
     let created = new Set<string>()
     if (fresh.length) {
-      const inserted = await sql<{ customer_key: string }>`
-        insert into assignments (test_id, customer_key, "group", stratum)
-        select ${testId}, k, g, nullif(s, '')
-        from unnest(${pgArray(
-          fresh.map((c) => c.customerKey),
-          'text[]',
-        )}, ${pgArray(
-          fresh.map((c) => groups.get(c.customerKey)!),
-          'text[]',
-        )}, ${pgArray(
-          fresh.map((c) => c.stratum ?? ''),
-          'text[]',
-        )}) as t(k, g, s)
-        on conflict (test_id, customer_key) do nothing
-        returning customer_key`.execute(trx)
-      created = new Set(inserted.rows.map((r) => r.customer_key))
+      const inserted = await insertAssignments(
+        trx,
+        testId,
+        fresh.map((c) => ({
+          customerKey: c.customerKey,
+          group: groups.get(c.customerKey)!,
+          stratum: c.stratum ?? '',
+        })),
+      )
+      created = new Set(inserted)
     }
-    const rows = await trx
-      .selectFrom('assignments')
-      .select(['customer_key', 'group', 'stratum', 'assigned_at'])
-      .where('test_id', '=', testId)
-      .where(sql<boolean>`customer_key = any(${pgArray(keys, 'text[]')})`)
-      .execute()
+    const rows = await readAssignments(trx, testId, keys)
     const byKey = new Map(rows.map((r) => [r.customer_key, r]))
     return customers.map((c) => {
       const r = byKey.get(c.customerKey)!
@@ -197,21 +186,13 @@ export async function assignCustomers(
   })
 }
 
-type AssignedRow = {
-  customer_key: string
-  group: Group
-  stratum: string | null
-  assigned_at: Date
-  created: boolean
-}
-
 /**
- * The hash method needs no shared state, so it needs no transaction, and it is one statement:
- * the test must be running and use the hash method (else no row comes back and the caller finds
- * out why), new customers are inserted with the group computed in SQL exactly as `hashGroup`
- * computes it, and every requested customer's row is returned. A customer inserted by a
- * concurrent call after this statement's snapshot is read back once more. Returns null when the
- * statement did not apply (not running, or another method).
+ * The hash method needs no shared state, so it needs no transaction, and it is one statement
+ * (`hashAssignmentStatement` in db/queries/assignments.ts): the test must be running and use the
+ * hash method (else no row comes back and the caller finds out why), new customers are inserted
+ * with the group computed in SQL exactly as `hashGroup` computes it, and every requested customer's
+ * row is returned. A customer inserted by a concurrent call after this statement's snapshot is read
+ * back once more. Returns null when the statement did not apply (not running, or another method).
  */
 async function assignByHash(
   db: Kysely<DB>,
@@ -219,48 +200,7 @@ async function assignByHash(
   testId: number,
   customers: CustomerInput[],
 ): Promise<Assignment[] | null> {
-  // One customer (the common call from a CRM) is passed as plain values, many as arrays: PostgreSQL
-  // cannot know an array's length when it plans a prepared statement once for every call, so the
-  // array form is planned anew each time, which costs more than running it.
-  const [only] = customers
-  const input =
-    customers.length === 1
-      ? sql`values (${only!.customerKey}::text, ${only!.stratum ?? ''}::text)`
-      : sql`select * from unnest(${pgArray(
-          customers.map((c) => c.customerKey),
-          'text[]',
-        )}, ${pgArray(
-          customers.map((c) => c.stratum ?? ''),
-          'text[]',
-        )})`
-  const requested =
-    customers.length === 1
-      ? sql<boolean>`a.customer_key = ${only!.customerKey}`
-      : sql<boolean>`a.customer_key = any(${pgArray(
-          customers.map((c) => c.customerKey),
-          'text[]',
-        )})`
-  const { rows } = await sql<AssignedRow>`
-    with t as (
-      select id, salt, control_share from tests
-      where id = ${testId} and workspace_id = ${scope.workspaceId} and status = 'running' and assignment_method = 'hash'
-    ), input (k, s) as (
-      ${input}
-    ), inserted as (
-      insert into assignments (test_id, customer_key, "group", stratum)
-      select t.id, i.k,
-        case when ('x' || encode(substring(sha256(convert_to(t.salt || ':' || i.k, 'UTF8')) from 1 for 6), 'hex'))::bit(48)::bigint::float8 / 281474976710656 < t.control_share
-          then 'control' else 'treatment' end,
-        nullif(i.s, '')
-      from input i cross join t
-      on conflict (test_id, customer_key) do nothing
-      returning customer_key, "group", stratum, assigned_at, true as created
-    )
-    select * from inserted
-    union all
-    select a.customer_key, a."group", a.stratum, a.assigned_at, false
-    from assignments a join t on a.test_id = t.id
-    where ${requested} and a.customer_key not in (select customer_key from inserted)`.execute(db)
+  const rows = await insertHashAssignments(db, scope.workspaceId, testId, customers)
   if (rows.length === 0) {
     // Either the statement did not apply, or every customer was inserted by concurrent calls
     // after its snapshot: only the test's state tells which.
@@ -275,12 +215,7 @@ async function assignByHash(
   const byKey = new Map(rows.map((r) => [r.customer_key, r]))
   const missing = customers.filter((c) => !byKey.has(c.customerKey)).map((c) => c.customerKey)
   if (missing.length) {
-    const late = await db
-      .selectFrom('assignments')
-      .select(['customer_key', 'group', 'stratum', 'assigned_at'])
-      .where('test_id', '=', testId)
-      .where(sql<boolean>`customer_key = any(${pgArray(missing, 'text[]')})`)
-      .execute()
+    const late = await readAssignments(db, testId, missing)
     for (const r of late) byKey.set(r.customer_key, { ...r, created: false })
   }
   return customers.map((c) => {
