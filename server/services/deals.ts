@@ -1,6 +1,16 @@
 import { setImmediate } from 'node:timers/promises'
-import { sql, type Kysely, type Transaction } from 'kysely'
-import { pgArray, planOnce } from '../../db/queries/arrays.ts'
+import type { Kysely, Transaction } from 'kysely'
+import {
+  addToArmTotals,
+  addToDailyTotals,
+  findAssignedGroups,
+  findRecordedDeals,
+  insertDealChangeAudit,
+  upsertDeals,
+  type AssignedGroup,
+  type DailyTotalsDelta,
+  type RecordedDeal,
+} from '../../db/queries/deals.ts'
 import type { DB, Group, TestRow } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
 import { ApiError, wrongState } from '../errors.ts'
@@ -43,18 +53,6 @@ interface CleanDeal {
   converted: boolean
   revenue: number | null
   attributes: Record<string, unknown>
-}
-
-interface Existing {
-  external_id: string
-  customer_key: string
-  group: Group
-  closed_at: Date
-  converted: boolean
-  revenue: number | null
-  attributes: Record<string, unknown>
-  late: boolean
-  closed_day_only: boolean
 }
 
 const CLOCK_SKEW_MS = 5 * 60_000
@@ -123,7 +121,7 @@ function canonical(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
 }
 
-const same = (a: Existing, d: CleanDeal) =>
+const same = (a: RecordedDeal, d: CleanDeal) =>
   a.closed_day_only === d.dayOnly &&
   a.closed_at.getTime() === d.closedAt.getTime() &&
   a.converted === d.converted &&
@@ -169,18 +167,17 @@ function addTo(
   }
 }
 
-type DayDelta = { deals: number; conversions: number; revenueN: number; revenueSum: number }
-
 /** Per (group, calendar day in the workspace's zone) changes for arm_daily_totals. */
 function addToDay(
-  days: Map<string, DayDelta>,
+  days: Map<string, DailyTotalsDelta>,
   group: Group,
   d: { converted: boolean; revenue: number | null; closedAt: Date },
   sign: 1 | -1,
   timeZone: string,
 ) {
-  const key = `${group}|${dayInZone(d.closedAt, timeZone)}`
-  const delta = days.get(key) ?? { deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 }
+  const day = dayInZone(d.closedAt, timeZone)
+  const key = `${group}|${day}`
+  const delta = days.get(key) ?? { group, day, deals: 0, conversions: 0, revenueN: 0, revenueSum: 0 }
   delta.deals += sign
   delta.conversions += sign * (d.converted ? 1 : 0)
   if (d.revenue !== null) {
@@ -190,68 +187,25 @@ function addToDay(
   days.set(key, delta)
 }
 
-// Totals change by deltas that may be negative (an outcome corrected from yes to no). The rows are
-// created empty first and then updated, because an upsert's proposed row must itself pass the
-// check constraints, which a negative delta would not.
-async function applyDailyTotals(trx: Transaction<DB>, testId: number, days: Map<string, DayDelta>) {
-  const entries = [...days].filter(
-    ([, d]) => d.deals !== 0 || d.conversions !== 0 || d.revenueN !== 0 || d.revenueSum !== 0,
+async function applyDailyTotals(trx: Transaction<DB>, testId: number, days: Map<string, DailyTotalsDelta>) {
+  const deltas = [...days.values()].filter(
+    (d) => d.deals !== 0 || d.conversions !== 0 || d.revenueN !== 0 || d.revenueSum !== 0,
   )
-  if (entries.length === 0) return
-  const col = <T>(f: (k: string[], d: DayDelta) => T) => entries.map(([k, d]) => f(k.split('|'), d))
-  const groups = pgArray(
-    col((k) => k[0]!),
-    'text[]',
-  )
-  const dates = pgArray(
-    col((k) => k[1]!),
-    'date[]',
-  )
-  await sql`
-    insert into arm_daily_totals (test_id, "group", day)
-    select ${testId}, g, d from unnest(${groups}, ${dates}) as u(g, d)
-    on conflict (test_id, day, "group") do nothing`.execute(trx)
-  await sql`
-    update arm_daily_totals as t set
-      deals = t.deals + u.n, conversions = t.conversions + u.c, revenue_n = t.revenue_n + u.rn, revenue_sum = t.revenue_sum + u.rs
-    from unnest(${groups}, ${dates}, ${pgArray(
-      col((_, d) => d.deals),
-      'int[]',
-    )}, ${pgArray(
-      col((_, d) => d.conversions),
-      'int[]',
-    )},
-      ${pgArray(
-        col((_, d) => d.revenueN),
-        'int[]',
-      )}, ${pgArray(
-        col((_, d) => d.revenueSum),
-        'float8[]',
-      )}) as u(g, d, n, c, rn, rs)
-    where t.test_id = ${testId} and t.day = u.d and t."group" = u.g`.execute(trx)
+  if (deltas.length) await addToDailyTotals(trx, testId, deltas)
 }
 
 async function applyTotals(trx: Transaction<DB>, testId: number, deltas: Record<Group, Delta>) {
-  await trx
-    .insertInto('arm_totals')
-    .values([
-      { test_id: testId, group: 'control' },
-      { test_id: testId, group: 'treatment' },
-    ] as never)
-    .onConflict((oc) => oc.columns(['test_id', 'group']).doNothing())
-    .execute()
-  for (const group of ['control', 'treatment'] as const) {
-    const d = deltas[group]
-    const first = Number.isFinite(d.first) ? new Date(d.first) : null
-    const last = Number.isFinite(d.last) ? new Date(d.last) : null
-    await sql`
-      update arm_totals set
-        deals = deals + ${d.deals}, conversions = conversions + ${d.conversions},
-        revenue_n = revenue_n + ${d.revenueN}, revenue_sum = revenue_sum + ${d.revenueSum},
-        revenue_sum_squares = revenue_sum_squares + ${d.revenueSq}, late_deals = late_deals + ${d.late},
-        first_closed_at = least(first_closed_at, ${first}::timestamptz), last_closed_at = greatest(last_closed_at, ${last}::timestamptz)
-      where test_id = ${testId} and "group" = ${group}`.execute(trx)
-  }
+  const arm = (d: Delta) => ({
+    deals: d.deals,
+    conversions: d.conversions,
+    revenueN: d.revenueN,
+    revenueSum: d.revenueSum,
+    revenueSumSquares: d.revenueSq,
+    late: d.late,
+    firstClosedAt: Number.isFinite(d.first) ? new Date(d.first) : null,
+    lastClosedAt: Number.isFinite(d.last) ? new Date(d.last) : null,
+  })
+  await addToArmTotals(trx, testId, { control: arm(deltas.control), treatment: arm(deltas.treatment) })
 }
 
 export interface IngestOutcome {
@@ -373,7 +327,7 @@ export async function ingestDeals(
   })
 }
 
-type Lookups = [{ customer_key: string; group: Group }[], Existing[]]
+type Lookups = [AssignedGroup[], RecordedDeal[]]
 
 /**
  * One batch's state across its chunks: the refusals, the totals' deltas, the counts, and the
@@ -385,7 +339,7 @@ class BatchWriter {
   readonly firstRow = new Map<string, number>()
   readonly refused: RefusedRow[] = []
   readonly deltas = { control: emptyDelta(), treatment: emptyDelta() }
-  readonly days = new Map<string, DayDelta>()
+  readonly days = new Map<string, DailyTotalsDelta>()
   inserted = 0
   updated = 0
   late = 0
@@ -434,32 +388,15 @@ class BatchWriter {
   lookUp(deals: CleanDeal[]): Promise<Lookups> {
     const keys = [...new Set(deals.map((d) => d.customerKey))]
     const testId = this.test.id
-    // Each key is probed on its own in the unique index (a lateral subquery with a limit is never
-    // turned into a join): a chunk is a few thousand keys in a test that may hold millions of
-    // rows, more in the middle of a big import than the planner's statistics know of. Filtered by
-    // `= any(list)` or joined, PostgreSQL was measured to read all the test's rows for every chunk.
-    const found = Promise.all([
-      keys.length === 0
-        ? []
-        : sql<Lookups[0][number]>`${planOnce}
-        select a.customer_key, a."group" from unnest(${pgArray(keys, 'text[]')}) as k(key)
-        cross join lateral (select customer_key, "group" from assignments where test_id = ${testId} and customer_key = k.key limit 1) as a`
-            .execute(this.trx)
-            .then((r) => r.rows),
-      deals.length === 0
-        ? []
-        : sql<Existing>`${planOnce}
-        select d.* from unnest(${pgArray(
-          deals.map((d) => d.externalId),
-          'text[]',
-        )}) as k(key)
-        cross join lateral (
-          select external_id, customer_key, "group", closed_at, closed_day_only, converted, revenue, attributes, late
-          from deals where test_id = ${testId} and external_id = k.key limit 1
-        ) as d`
-            .execute(this.trx)
-            .then((r) => r.rows),
-    ]) as Promise<Lookups>
+    // Each key is probed on its own in the unique index (db/queries/deals.ts says why).
+    const found: Promise<Lookups> = Promise.all([
+      findAssignedGroups(this.trx, testId, keys),
+      findRecordedDeals(
+        this.trx,
+        testId,
+        deals.map((d) => d.externalId),
+      ),
+    ])
     // Awaited by the caller; marked handled now, as a write before it may fail first.
     found.catch(() => {})
     return found
@@ -553,45 +490,8 @@ class BatchWriter {
     const testId = this.test.id
     const scope = this.scope
     const statements: Promise<unknown>[] = []
-    if (writes.length) {
-      const col = (f: (w: (typeof writes)[number]) => string | number | boolean | null, type: string) =>
-        pgArray(writes.map(f), type)
-      statements.push(
-        sql`${planOnce}
-        insert into deals (test_id, external_id, customer_key, "group", closed_at, closed_day_only, converted, revenue,
-          attributes, late)
-        select ${testId}, e, k, g, c, o, v, r, a::jsonb, l
-        from unnest(
-          ${col((w) => w.externalId, 'text[]')}, ${col((w) => w.customerKey, 'text[]')},
-          ${col((w) => w.group, 'text[]')}, ${col((w) => w.closedAt.toISOString(), 'timestamptz[]')},
-          ${col((w) => w.dayOnly, 'boolean[]')}, ${col((w) => w.converted, 'boolean[]')},
-          ${col((w) => w.revenue, 'numeric[]')}, ${col((w) => JSON.stringify(w.attributes), 'text[]')},
-          ${col((w) => w.late, 'boolean[]')}
-        ) as t(e, k, g, c, o, v, r, a, l)
-        on conflict (test_id, external_id) do update set
-          closed_at = excluded.closed_at, closed_day_only = excluded.closed_day_only, converted = excluded.converted,
-          revenue = excluded.revenue, attributes = excluded.attributes, late = excluded.late, updated_at = now()`.execute(
-          this.trx,
-        ),
-      )
-    }
-    if (changes.length) {
-      statements.push(
-        sql`${planOnce}
-        insert into audit_log (workspace_id, actor_user_id, actor_api_key_id, action, subject_type, subject_id, before, after, reason)
-        select ${scope.workspaceId}, ${scope.actor.userId}, ${scope.actor.apiKeyId}, 'deal.updated', 'test', ${testId}, b::jsonb, a::jsonb, 'deal ' || e
-        from unnest(${pgArray(
-          changes.map((c) => c.externalId),
-          'text[]',
-        )}, ${pgArray(
-          changes.map((c) => JSON.stringify(c.before)),
-          'text[]',
-        )}, ${pgArray(
-          changes.map((c) => JSON.stringify(c.after)),
-          'text[]',
-        )}) as t(e, b, a)`.execute(this.trx),
-      )
-    }
+    if (writes.length) statements.push(upsertDeals(this.trx, testId, writes))
+    if (changes.length) statements.push(insertDealChangeAudit(this.trx, scope, testId, changes))
     this.pending = Promise.all(statements)
     this.pending.catch(() => {})
   }
