@@ -1,6 +1,13 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import { jsonb } from '../../db/queries/arrays.ts'
-import type { DB } from '../../db/tables/index.ts'
+import type { Kysely } from 'kysely'
+import {
+  findWorkspaceDocument,
+  insertJsonRows,
+  listWorkspaceRows,
+  resetIdSequence,
+  resetUserIdSequence,
+  restoreUser,
+} from '../../db/queries/backup.ts'
+import type { DB, Role } from '../../db/tables/index.ts'
 import { ApiError } from '../errors.ts'
 
 /**
@@ -18,7 +25,7 @@ export interface WorkspaceExport {
     email: string
     name: string
     password_hash: string
-    role: string
+    role: Role
     created_at: unknown
     user_id: number
   }[]
@@ -60,39 +67,14 @@ const USER_COLUMNS: Record<string, string[]> = {
   audit_log: ['actor_user_id'],
 }
 
-// Rows travel through JSON: the values come back as JSON types and are cast by PostgreSQL from
-// text, so no driver has to guess a type (jsonb, arrays, dates, timestamps all round-trip).
-async function rowsOf(
-  db: Kysely<DB> | Transaction<DB>,
-  table: string,
-  by: 'workspace' | 'test',
-  workspaceId: number,
-  order: string,
-) {
-  const where =
-    by === 'workspace'
-      ? sql`t.workspace_id = ${workspaceId}`
-      : sql`t.test_id in (select id from tests where workspace_id = ${workspaceId})`
-  const { rows } = await sql<{
-    row: Record<string, unknown>
-  }>`select to_jsonb(t) as row from ${sql.table(table)} t where ${where} order by ${sql.raw(order)}`.execute(
-    db,
-  )
-  return rows.map((r) => r.row)
-}
-
 export async function exportWorkspace(db: Kysely<DB>, slug: string): Promise<WorkspaceExport> {
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
-      const {
-        rows: [ws],
-      } = await sql<{
-        row: Record<string, unknown> & { id: number }
-      }>`select to_jsonb(w) as row from workspaces w where slug = ${slug}`.execute(trx)
+      const ws = await findWorkspaceDocument(trx, slug)
       if (!ws) throw new ApiError(404, 'not_found', `No workspace "${slug}"`)
-      const workspaceId = ws.row.id
+      const workspaceId = ws.id
       const members = await trx
         .selectFrom('memberships')
         .innerJoin('users', 'users.id', 'memberships.user_id')
@@ -108,11 +90,12 @@ export async function exportWorkspace(db: Kysely<DB>, slug: string): Promise<Wor
         .orderBy('users.email')
         .execute()
       const tables: Record<string, Record<string, unknown>[]> = {}
-      for (const t of TABLES) tables[t.name] = await rowsOf(trx, t.name, t.by, workspaceId, t.order)
+      for (const t of TABLES)
+        tables[t.name] = await listWorkspaceRows(trx, t.name, t.by, workspaceId, t.order)
       return {
         format: 'cx-workbench-workspace',
         version: 1,
-        workspace: ws.row,
+        workspace: ws,
         members: members.map((m) => ({ ...m, created_at: m.created_at.toISOString() })),
         tables,
       }
@@ -149,37 +132,15 @@ export async function importWorkspace(
         .select('id')
         .where('id', '=', m.user_id)
         .executeTakeFirst())
-      const {
-        rows: [created],
-      } = idFree
-        ? await sql<{
-            id: number
-          }>`insert into users (id, email, name, password_hash) overriding system value values (${m.user_id}, ${m.email}, ${m.name}, ${m.password_hash}) returning id`.execute(
-            trx,
-          )
-        : await sql<{
-            id: number
-          }>`insert into users (email, name, password_hash) values (${m.email}, ${m.name}, ${m.password_hash}) returning id`.execute(
-            trx,
-          )
-      userIds.set(m.user_id, created!.id)
+      userIds.set(m.user_id, await restoreUser(trx, m, idFree ? m.user_id : null))
     }
-    await sql`select setval(pg_get_serial_sequence('users', 'id'), greatest((select max(id) from users), 1))`.execute(
-      trx,
-    )
+    await resetUserIdSequence(trx)
     const insert = async (table: string, rows: Record<string, unknown>[]) => {
       if (rows.length === 0) return
-      const identity = 'id' in rows[0]! ? sql`overriding system value` : sql``
-      for (let i = 0; i < rows.length; i += 5000) {
-        await sql`insert into ${sql.table(table)} ${identity} select * from jsonb_populate_recordset(null::${sql.table(table)}, ${jsonb(rows.slice(i, i + 5000))})`.execute(
-          trx,
-        )
-      }
-      if ('id' in rows[0]!) {
-        await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest((select max(id) from ${sql.table(table)}), 1))`.execute(
-          trx,
-        )
-      }
+      const keepIds = 'id' in rows[0]!
+      for (let i = 0; i < rows.length; i += 5000)
+        await insertJsonRows(trx, table, rows.slice(i, i + 5000), keepIds)
+      if (keepIds) await resetIdSequence(trx, table)
     }
     await insert('workspaces', [data.workspace])
     await trx
@@ -188,7 +149,7 @@ export async function importWorkspace(
         data.members.map((m) => ({
           workspace_id: Number(data.workspace.id),
           user_id: userIds.get(m.user_id)!,
-          role: m.role as never,
+          role: m.role,
           created_at: new Date(String(m.created_at)),
         })),
       )
