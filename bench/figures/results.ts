@@ -1,5 +1,5 @@
 import { createApp } from '../../server/app.ts'
-import { portfolioStatement } from '../../server/services/portfolio.ts'
+import { portfolioStatement } from '../../db/queries/portfolio.ts'
 import { serveWeb } from '../../server/web.ts'
 import type { BenchContext } from '../lib/context.ts'
 import type { BenchDatabase } from '../lib/database.ts'

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely'
-import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
+import type { Kysely } from 'kysely'
+import { listPortfolioRows } from '../../db/queries/portfolio.ts'
+import type { DB } from '../../db/tables/index.ts'
 import * as stats from '../../stats/index.ts'
 import { analysisPlan, verdictFor } from './analysis.ts'
 import { completionDue } from './test-lifecycle.ts'
@@ -7,65 +8,11 @@ import type { Scope } from '../context.ts'
 
 const DAY_MS = 86_400_000
 
-interface PortfolioRow {
-  id: number
-  name: string
-  status: TestRow['status']
-  hypothesis_id: number
-  change: string
-  primary_metric: string
-  baseline_rate: number | null
-  expected_lift: number | null
-  frozen_plan: TestPlan | null
-  target_deals: number
-  started_at: Date | null
-  completed_at: Date | null
-  completion_reason: TestRow['completion_reason']
-  barrier_id: number | null
-  segment_id: number
-  segment_name: string
-  yearly_deals: number | null
-  value_per_conversion: number | null
-  c_deals: number
-  c_conversions: number
-  t_deals: number
-  t_conversions: number
-  decision_id: number | null
-  verdict: string | null
-  decided_at: Date | null
-}
-
 const noRevenue = { n: 0, sum: 0, sumSquares: 0 }
 const armTotals = (counts: Record<'control' | 'treatment', { deals: number; conversions: number }>) => ({
   control: { ...counts.control, revenue: noRevenue },
   treatment: { ...counts.treatment, revenue: noRevenue },
 })
-
-/**
- * One row per test of the workspace, with its chain up to the segment, its per-arm totals and its
- * latest decision: one statement over indexes and the kept totals, never over the deals.
- */
-export function portfolioStatement(workspaceId: number) {
-  return sql<PortfolioRow>`
-    select t.id, t.name, t.status, t.hypothesis_id, h.change, h.primary_metric, h.baseline_rate, h.expected_lift,
-      t.frozen_plan, t.target_deals,
-      t.started_at, t.completed_at, t.completion_reason, r.barrier_id, g.id as segment_id, g.name as segment_name, g.yearly_deals,
-      coalesce(h.value_per_conversion, g.value_per_conversion) as value_per_conversion,
-      coalesce(ac.deals, 0) as c_deals, coalesce(ac.conversions, 0) as c_conversions,
-      coalesce(at.deals, 0) as t_deals, coalesce(at.conversions, 0) as t_conversions,
-      d.id as decision_id, d.verdict, d.decided_at
-    from tests t
-    join hypotheses h on h.id = t.hypothesis_id
-    join recommendations r on r.id = h.recommendation_id
-    join stages s on s.id = r.stage_id
-    join journeys j on j.id = s.journey_id
-    join segments g on g.id = j.segment_id
-    left join arm_totals ac on ac.test_id = t.id and ac."group" = 'control'
-    left join arm_totals at on at.test_id = t.id and at."group" = 'treatment'
-    left join lateral (select id, verdict, decided_at from decisions where test_id = t.id order by id desc limit 1) d on true
-    where t.workspace_id = ${workspaceId}
-    order by t.id`
-}
 
 /**
  * The portfolio leadership opens first: every test with its status, progress and primary result
@@ -85,7 +32,7 @@ export async function workspacePortfolio(
   },
   now: Date,
 ) {
-  const { rows } = await portfolioStatement(scope.workspaceId).execute(db)
+  const rows = await listPortfolioRows(db, scope.workspaceId)
 
   const from = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(now.getTime() - 365 * DAY_MS)
   const to = query.to
