@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
-import type { BarrierRow, RecommendationRow } from '../../db/tables/index.ts'
+import type { Insertable } from 'kysely'
+import type { BarrierRow, BarriersTable, RecommendationRow } from '../../db/tables/index.ts'
 import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
 import { ChannelEnum } from './journey.ts'
 
@@ -90,6 +91,23 @@ export const toBarrier = (r: BarrierRow, links: BarrierLinksT): z.infer<typeof B
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
   links,
+})
+
+/**
+ * The row a new barrier inserts, from its validated input; it starts open (the column's default).
+ * The workspace is the writer's (`insertAudited` sets it) and so is `created_by`.
+ */
+export const toBarrierRow = (
+  input: z.infer<typeof CreateBarrier>,
+): Omit<Insertable<BarriersTable>, 'workspace_id'> => ({
+  stage_id: input.stageId,
+  title: input.title,
+  description: input.description,
+  kind: input.kind,
+  evidence_source: input.evidenceSource,
+  evidence_quotes: input.evidenceQuotes,
+  share_affected: input.shareAffected,
+  severity: input.severity,
 })
 
 const recommendationFields = {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
-import type { HypothesisRow } from '../../db/tables/index.ts'
+import type { Insertable } from 'kysely'
+import type { HypothesesTable, HypothesisRow } from '../../db/tables/index.ts'
 import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
 
 export const HypothesisStatus = z.enum(['draft', 'ready', 'testing', 'validated', 'refuted', 'inconclusive'])
@@ -107,4 +108,26 @@ export const toHypothesis = (r: HypothesisRow, links: HypothesisLinks): z.infer<
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
   links,
+})
+
+/**
+ * The row a new hypothesis inserts, from its validated input. The workspace is the writer's
+ * (`insertAudited` sets it) and so is `created_by`.
+ */
+export const toHypothesisRow = (
+  input: z.infer<typeof CreateHypothesis>,
+): Omit<Insertable<HypothesesTable>, 'workspace_id'> => ({
+  recommendation_id: input.recommendationId,
+  change: input.change,
+  expected_outcome: input.expectedOutcome,
+  rationale: input.rationale,
+  primary_metric: input.primaryMetric,
+  baseline_rate: input.baselineRate,
+  expected_lift: input.expectedLift,
+  value_per_conversion: input.valuePerConversion,
+  owner_id: input.ownerId,
+  status: input.status,
+  ice_impact: input.ice?.impact ?? null,
+  ice_confidence: input.ice?.confidence ?? null,
+  ice_ease: input.ice?.ease ?? null,
 })

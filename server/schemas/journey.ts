@@ -1,5 +1,13 @@
 import { z } from '@hono/zod-openapi'
-import type { JourneyRow, SegmentRow, StageRow, TouchpointRow } from '../../db/tables/index.ts'
+import type { Insertable } from 'kysely'
+import type {
+  JourneyRow,
+  SegmentRow,
+  SegmentsTable,
+  StageRow,
+  StagesTable,
+  TouchpointRow,
+} from '../../db/tables/index.ts'
 import { Id, patchOf, requiredText, text } from './common.ts'
 
 export const CHANNELS = [
@@ -73,6 +81,17 @@ export const toSegment = (r: SegmentRow): z.infer<typeof Segment> => ({
   dealsPerWeek: r.deals_per_week,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
+})
+/** The row a new segment inserts, from its validated input; the workspace is the writer's (`insertAudited`). */
+export const toSegmentRow = (
+  input: z.infer<typeof CreateSegment>,
+): Omit<Insertable<SegmentsTable>, 'workspace_id'> => ({
+  name: input.name,
+  description: input.description,
+  portrait: input.portrait,
+  yearly_deals: input.yearlyDeals,
+  value_per_conversion: input.valuePerConversion,
+  deals_per_week: input.dealsPerWeek,
 })
 
 const journeyFields = { name: requiredText(200), description: text(4000).default('') }
@@ -148,6 +167,23 @@ export const toStage = (r: StageRow): z.infer<typeof Stage> => ({
   customerActions: r.customer_actions,
   brandGoals: r.brand_goals,
   externalExperience: r.external_experience,
+})
+/**
+ * The row a new stage inserts, from its validated input, at `position` (the service decides where
+ * it fits); the workspace is the writer's (`insertAudited`).
+ */
+export const toStageRow = (
+  input: z.infer<typeof CreateStage>,
+  position: number,
+): Omit<Insertable<StagesTable>, 'workspace_id'> => ({
+  journey_id: input.journeyId,
+  position,
+  name: input.name,
+  customer_goals: input.customerGoals,
+  customer_thoughts: input.customerThoughts,
+  customer_actions: input.customerActions,
+  brand_goals: input.brandGoals,
+  external_experience: input.externalExperience,
 })
 
 const touchpointFields = { channel: ChannelEnum, description: requiredText(2000) }

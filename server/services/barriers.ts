@@ -1,11 +1,12 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { z } from '@hono/zod-openapi'
-import type { DB } from '../../db/tables/index.ts'
+import type { BarrierStatus, DB } from '../../db/tables/index.ts'
 import { pageById, toPage, type Paging } from '../../db/queries/paging.ts'
 import type { Scope } from '../context.ts'
 import { pipelineRule } from '../errors.ts'
 import {
   toBarrier,
+  toBarrierRow,
   toRecommendation,
   type BarrierLinksT,
   type CreateBarrier,
@@ -76,7 +77,11 @@ export async function barrierLinks(db: Db, barrierIds: number[]): Promise<Map<nu
 export async function listBarriers(
   db: Kysely<DB>,
   scope: Scope,
-  filter: Paging & { stage?: number | undefined; status?: string | undefined; journey?: number | undefined },
+  filter: Paging & {
+    stage?: number | undefined
+    status?: BarrierStatus | undefined
+    journey?: number | undefined
+  },
 ) {
   const rows = await pageById(
     db
@@ -84,7 +89,7 @@ export async function listBarriers(
       .selectAll('barriers')
       .where('barriers.workspace_id', '=', scope.workspaceId)
       .$if(filter.stage !== undefined, (q) => q.where('barriers.stage_id', '=', filter.stage!))
-      .$if(filter.status !== undefined, (q) => q.where('barriers.status', '=', filter.status as never))
+      .$if(filter.status !== undefined, (q) => q.where('barriers.status', '=', filter.status!))
       .$if(filter.journey !== undefined, (q) =>
         q.where(
           'barriers.stage_id',
@@ -111,11 +116,7 @@ export async function getBarrier(db: Kysely<DB>, scope: Scope, id: number) {
 export async function createBarrier(db: Kysely<DB>, scope: Scope, input: z.infer<typeof CreateBarrier>) {
   const row = await db.transaction().execute(async (trx) => {
     await requireReference(trx, 'stages', scope.workspaceId, input.stageId, 'body.stageId')
-    return insertAudited(trx, scope, 'barriers', {
-      stage_id: input.stageId,
-      created_by: scope.actor.userId,
-      ...columns(input, barrierColumns),
-    } as never)
+    return insertAudited(trx, scope, 'barriers', { ...toBarrierRow(input), created_by: scope.actor.userId })
   })
   return toBarrier(row, { recommendations: [], hypotheses: [], tests: [], decisions: [] })
 }

@@ -1,11 +1,13 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { z } from '@hono/zod-openapi'
-import type { DB, HypothesisRow } from '../../db/tables/index.ts'
+import type { DB, HypothesisRow, HypothesisStatus } from '../../db/tables/index.ts'
+import { orderByIceScore } from '../../db/queries/hypotheses.ts'
 import { pageById, toPage, type Paging } from '../../db/queries/paging.ts'
 import type { Scope } from '../context.ts'
 import { pipelineRule, unknownReference, wrongState } from '../errors.ts'
 import {
   toHypothesis,
+  toHypothesisRow,
   type CreateHypothesis,
   type HypothesisLinks,
   type UpdateHypothesis,
@@ -89,7 +91,7 @@ async function checkOwner(db: Db, scope: Scope, ownerId: number | null | undefin
 }
 
 export interface HypothesisFilter extends Paging {
-  status?: string | undefined
+  status?: HypothesisStatus | undefined
   owner?: number | undefined
   stage?: number | undefined
   segment?: number | undefined
@@ -102,7 +104,7 @@ export async function listHypotheses(db: Kysely<DB>, scope: Scope, filter: Hypot
     .selectFrom('hypotheses as h')
     .selectAll('h')
     .where('h.workspace_id', '=', scope.workspaceId)
-    .$if(filter.status !== undefined, (q) => q.where('h.status', '=', filter.status as never))
+    .$if(filter.status !== undefined, (q) => q.where('h.status', '=', filter.status!))
     .$if(filter.owner !== undefined, (q) => q.where('h.owner_id', '=', filter.owner!))
     .$if(filter.stage !== undefined || filter.segment !== undefined, (q) =>
       q
@@ -117,12 +119,7 @@ export async function listHypotheses(db: Kysely<DB>, scope: Scope, filter: Hypot
   if (filter.sort === 'score') {
     // Offset paging here: the order is by a computed score, and backlogs are hundreds of rows.
     const offset = filter.cursor === undefined ? 0 : Number(filter.cursor)
-    rows = await base
-      .orderBy(sql`h.ice_impact * h.ice_confidence * h.ice_ease`, sql`desc nulls last`)
-      .orderBy('h.id')
-      .limit(filter.limit)
-      .offset(offset)
-      .execute()
+    rows = await base.$call(orderByIceScore).limit(filter.limit).offset(offset).execute()
     nextCursor = rows.length === filter.limit ? String(offset + rows.length) : null
   } else {
     rows = await pageById(base, 'h.id', filter).execute()
@@ -152,10 +149,9 @@ export async function createHypothesis(
     )
     await checkOwner(trx, scope, input.ownerId)
     const row = await insertAudited(trx, scope, 'hypotheses', {
-      recommendation_id: input.recommendationId,
+      ...toHypothesisRow(input),
       created_by: scope.actor.userId,
-      ...hypothesisColumns(input),
-    } as never)
+    })
     return row.id
   })
   return getHypothesis(db, scope, id)

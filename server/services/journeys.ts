@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { z } from '@hono/zod-openapi'
 import type { DB } from '../../db/tables/index.ts'
+import { deferStagePositions } from '../../db/queries/journeys.ts'
 import { pageById, toPage, type Paging } from '../../db/queries/paging.ts'
 import type { Scope } from '../context.ts'
 import { ApiError } from '../errors.ts'
@@ -8,7 +9,9 @@ import { toBarrier, toRecommendation } from '../schemas/barrier.ts'
 import {
   toJourney,
   toSegment,
+  toSegmentRow,
   toStage,
+  toStageRow,
   toTouchpoint,
   type CreateJourney,
   type CreateSegment,
@@ -62,9 +65,7 @@ export async function getSegment(db: Kysely<DB>, scope: Scope, id: number) {
 export async function createSegment(db: Kysely<DB>, scope: Scope, input: z.infer<typeof CreateSegment>) {
   return db
     .transaction()
-    .execute(async (trx) =>
-      toSegment(await insertAudited(trx, scope, 'segments', columns(input, segmentColumns) as never)),
-    )
+    .execute(async (trx) => toSegment(await insertAudited(trx, scope, 'segments', toSegmentRow(input))))
 }
 export async function updateSegment(
   db: Kysely<DB>,
@@ -200,7 +201,7 @@ async function countStages(trx: Kysely<DB>, journeyId: number) {
 export async function createStage(db: Kysely<DB>, scope: Scope, input: z.infer<typeof CreateStage>) {
   return db.transaction().execute(async (trx) => {
     await requireReference(trx, 'journeys', scope.workspaceId, input.journeyId, 'body.journeyId')
-    await sql`set constraints stages_journey_position_key deferred`.execute(trx)
+    await deferStagePositions(trx)
     const count = await countStages(trx, input.journeyId)
     const position = Math.min(input.position ?? count, count)
     await trx
@@ -209,14 +210,7 @@ export async function createStage(db: Kysely<DB>, scope: Scope, input: z.infer<t
       .where('journey_id', '=', input.journeyId)
       .where('position', '>=', position)
       .execute()
-    const { journeyId, position: _p, ...fields } = input
-    return toStage(
-      await insertAudited(trx, scope, 'stages', {
-        journey_id: journeyId,
-        position,
-        ...columns(fields, stageColumns),
-      } as never),
-    )
+    return toStage(await insertAudited(trx, scope, 'stages', toStageRow(input, position)))
   })
 }
 export async function updateStage(
@@ -229,7 +223,7 @@ export async function updateStage(
     const stage = await getOwned(trx, 'stages', scope.workspaceId, id, true)
     const patch = columns(input, stageColumns)
     if (input.position !== undefined && input.position !== stage.position) {
-      await sql`set constraints stages_journey_position_key deferred`.execute(trx)
+      await deferStagePositions(trx)
       const to = Math.min(input.position, (await countStages(trx, stage.journey_id)) - 1)
       const from = stage.position
       await trx
@@ -260,7 +254,7 @@ export async function deleteStage(db: Kysely<DB>, scope: Scope, id: number) {
         'in_use',
         'The stage has barriers or recommendations; move or remove them first',
       )
-    await sql`set constraints stages_journey_position_key deferred`.execute(trx)
+    await deferStagePositions(trx)
     await deleteAudited(trx, scope, 'stages', id)
     await trx
       .updateTable('stages')
