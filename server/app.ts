@@ -3,25 +3,30 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
+import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv, Deps } from './context.ts'
 import { ApiError } from './errors.ts'
 import { apiErrorFromDatabase } from './lib/database-errors.ts'
 import { checkBodyEncoding, validationHook } from './lib/validation.ts'
 import { parseTrustProxy } from './auth/client-address.ts'
-import { identify } from './auth/middleware.ts'
+import { callerOf, identify } from './auth/middleware.ts'
 import { SignInThrottle } from './auth/rate-limit.ts'
 import { trustProxyFromEnv } from './config.ts'
 import { workspaceScope } from './auth/workspace-scope.ts'
 import { authRoutes } from './routes/auth.ts'
 import { calculatorRoutes } from './routes/calculators.ts'
-import { StatsInputError } from '../stats/errors.ts'
 import { workspaceRoutes } from './routes/workspace.ts'
 import { docsPage } from './routes/docs.ts'
 
 export const JSON_BODY_LIMIT = 10 * 1024 * 1024
 /** CSV uploads of deals (a million rows is about 60 MB) get a larger limit than JSON. */
 export const CSV_BODY_LIMIT = 256 * 1024 * 1024
+/** The only routes that take CSV (and its limit): a test's customer and deal uploads. */
+const CSV_ROUTE = /^\/api\/workspaces\/[^/]+\/tests\/[^/]+\/(assignments|deals)\/csv$/
+const CSV_TYPE = /^text\/csv\b/i
+/** Routes under /api/auth that need a session: refused before their body is read. */
+const SIGNED_IN_ONLY = new Set(['/api/auth/password', '/api/auth/logout-everywhere'])
 
 export interface AppOptions {
   /** Logs each request's method, path, status and time. */
@@ -74,8 +79,9 @@ export function createApp(
   })
   app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'same-origin' }))
   // API replies are data, never documents: nothing in them may load or run (the docs page may use
-  // its inline styles). Set before the handler runs, so every reply, errors too, carries it
-  // without its headers being copied afterwards.
+  // its inline styles), and none may be kept by a browser or a shared cache (they are per user).
+  // Set before the handler runs, so every reply, errors too, carries them without its headers
+  // being copied afterwards.
   app.use('/api/*', async (c, next) => {
     c.header(
       'content-security-policy',
@@ -83,6 +89,7 @@ export function createApp(
         ? "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
         : "default-src 'none'; frame-ancestors 'none'",
     )
+    c.header('cache-control', 'no-store')
     await next()
   })
   const tooLarge = (maxSize: number) =>
@@ -96,18 +103,26 @@ export function createApp(
     })
   const jsonLimit = limit(JSON_BODY_LIMIT)
   const csvLimit = limit(CSV_BODY_LIMIT)
-  app.use('/api/*', (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
-    const maxSize = c.req.header('content-type')?.startsWith('text/csv') ? CSV_BODY_LIMIT : JSON_BODY_LIMIT
-    // A declared length is checked before anything is read (Node's parser holds the body to it);
-    // only a chunked body is counted as it streams in. Hono's counter reads through a web stream,
-    // which would cost every ordinary request a copy of the body.
+  // A body is judged by its declared type and length before any of it is read: CSV only on the
+  // CSV upload routes (with their larger limit), everything else JSON within its limit.
+  const bodyMax = (c: Context<AppEnv>) =>
+    CSV_TYPE.test(c.req.header('content-type') ?? '') ? CSV_BODY_LIMIT : JSON_BODY_LIMIT
+  const hasBody = (c: Context<AppEnv>) => !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)
+  app.use('/api/*', async (c, next) => {
+    if (!hasBody(c)) return next()
+    const maxSize = bodyMax(c)
+    if (maxSize === CSV_BODY_LIMIT && !(c.req.method === 'POST' && CSV_ROUTE.test(c.req.path)))
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        'Only the …/assignments/csv and …/deals/csv uploads take CSV; send this body as application/json',
+      )
+    // A declared length is checked here (Node's parser then holds the body to it); a chunked body
+    // is counted as it streams in, once the caller is known (below).
     const length = c.req.header('content-length')
-    if (length !== undefined && !c.req.header('transfer-encoding')) {
-      if (Number(length) > maxSize) throw tooLarge(maxSize)
-      return next()
-    }
-    return (maxSize === CSV_BODY_LIMIT ? csvLimit : jsonLimit)(c, next)
+    if (length !== undefined && !c.req.header('transfer-encoding') && Number(length) > maxSize)
+      throw tooLarge(maxSize)
+    await next()
   })
   // While the database is known to be down, answer at once instead of letting requests queue.
   app.use('/api/*', async (c, next) => {
@@ -121,11 +136,26 @@ export function createApp(
     }
     await next()
   })
-  app.use('/api/*', checkBodyEncoding)
   app.use('/api/*', identify)
+  // Who the caller is, and their standing in the workspace, is settled before any body is read: an
+  // anonymous or foreign upload is answered 401 or 404 without the server holding it.
   // Registered on its own, not in the router chain: a `.use` inside the chain would erase the
   // routes' types from AppType, which the web client is typed from.
   app.use('/api/workspaces/:workspace/*', workspaceScope)
+  app.use('/api/auth/*', async (c, next) => {
+    if (SIGNED_IN_ONLY.has(c.req.path) && (await callerOf(c))?.kind !== 'user')
+      throw new ApiError(401, 'not_signed_in', 'Sign in first')
+    await next()
+  })
+  // Hono's counter reads the whole body through a web stream as soon as it is installed, so it is
+  // installed only here, after the caller has been checked, and only for a body without a declared
+  // length; a body of declared length costs no copy.
+  app.use('/api/*', (c, next) =>
+    hasBody(c) && (c.req.header('content-length') === undefined || c.req.header('transfer-encoding'))
+      ? (bodyMax(c) === CSV_BODY_LIMIT ? csvLimit : jsonLimit)(c, next)
+      : next(),
+  )
+  app.use('/api/*', checkBodyEncoding)
 
   app.onError((err, c) => {
     const requestId = c.get('requestId')
@@ -147,16 +177,9 @@ export function createApp(
       const message = status === 400 ? 'The body is not valid JSON' : err.message || 'Bad request'
       return c.json(errorBody(new ApiError(status as 400, code, message)), status as ContentfulStatusCode)
     }
-    if (err instanceof StatsInputError) {
-      return c.json(
-        errorBody(
-          new ApiError(400, 'invalid_input', err.message, [
-            { path: `body.${err.field}`, message: err.message },
-          ]),
-        ),
-        400,
-      )
-    }
+    // A StatsInputError here is the server's fault, not the caller's: the calculators refuse
+    // impossible input at the edge with their schemas, and a service passes the statistics only
+    // numbers they accept. It falls through to the logged 500 below.
     const mapped = apiErrorFromDatabase(err)
     if (mapped?.status === 503) deps.databaseHealth?.suspect()
     if (mapped) return c.json(errorBody(mapped, requestId), mapped.status as ContentfulStatusCode)

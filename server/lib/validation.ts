@@ -20,11 +20,79 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
 }
 
 const BODY_TYPES = /^(application\/json|text\/csv|text\/plain|multipart\/form-data)\b/i
+const JSON_TYPE = /^application\/json\b/i
 const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Deeper than any body of this API needs; far below what would exhaust the stack of a recursive reader. */
+export const MAX_JSON_DEPTH = 32
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const [OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x5b, 0x5d, 0x7b, 0x7d]
+
+/**
+ * What in a JSON text PostgreSQL cannot store or a recursive reader cannot take: a NUL (`\u0000`)
+ * in any key or string, which jsonb refuses, or nesting deeper than `MAX_JSON_DEPTH`. One pass
+ * over the characters without recursion, so a body nested 500,000 deep costs no stack; malformed
+ * JSON is left to the parser. The field is named as zod names it (`body.portrait.city`).
+ */
+export function jsonBodyProblem(text: string): { path: string; message: string } | null {
+  const nul = text.includes('\\u0000')
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (ch === QUOTE) inString = false
+      else if (ch === BACKSLASH) {
+        if (nul && text.startsWith('u0000', i + 1))
+          return { path: pathAt(text, i), message: 'must not contain NUL characters (\\u0000)' }
+        i++
+      }
+    } else if (ch === QUOTE) inString = true
+    else if (ch === OPEN_ARRAY || ch === OPEN_OBJECT) {
+      if (++depth > MAX_JSON_DEPTH)
+        return { path: pathAt(text, i), message: `is nested deeper than ${MAX_JSON_DEPTH} levels` }
+    } else if (ch === CLOSE_ARRAY || ch === CLOSE_OBJECT) depth--
+  }
+  return null
+}
+
+/** The path of the value (or key) at `index`, read again from the start: only for a refusal. */
+function pathAt(text: string, index: number): string {
+  const frames: { key: string | number; expectKey: boolean; array: boolean }[] = []
+  let keyStart = -1
+  for (let i = 0; i < index; i++) {
+    const ch = text[i]
+    const top = frames.at(-1)
+    if (ch === '"') {
+      const start = i
+      for (i++; i < index && text[i] !== '"'; i++) if (text[i] === '\\') i++
+      if (i >= index) {
+        keyStart = top && !top.array && top.expectKey ? start : -1
+        break
+      }
+      if (top && !top.array && top.expectKey) top.key = JSON.parse(text.slice(start, i + 1)) as string
+    } else if (ch === '{' || ch === '[')
+      frames.push({ key: ch === '[' ? 0 : '', expectKey: ch === '{', array: ch === '[' })
+    else if (ch === '}' || ch === ']') frames.pop()
+    else if (ch === ':' && top) top.expectKey = false
+    else if (ch === ',' && top) {
+      if (top.array) top.key = (top.key as number) + 1
+      else top.expectKey = true
+    }
+  }
+  // Inside a key: the object holding it is named.
+  const keys = frames.map((f) => String(f.key))
+  if (keyStart >= 0) keys.pop()
+  return ['body', ...keys].join('.')
+}
 
 /**
  * Bodies must be JSON or CSV, in valid UTF-8: a byte sequence that is not UTF-8 would otherwise be
- * decoded into replacement characters and stored altered.
+ * decoded into replacement characters and stored altered. A JSON body is also refused when it holds
+ * what PostgreSQL cannot store or nests deeper than any route needs (`jsonBodyProblem`), before a
+ * route reads it. Runs after the caller is known (app.ts), so no body is read for a refused caller.
  */
 export const checkBodyEncoding = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next()
@@ -48,6 +116,9 @@ export const checkBodyEncoding = createMiddleware<AppEnv>(async (c, next) => {
     } catch {
       throw new ApiError(400, 'malformed_json', 'The body is not valid UTF-8')
     }
+    const problem = JSON_TYPE.test(type) ? jsonBodyProblem(text) : null
+    if (problem)
+      throw new ApiError(400, 'invalid_input', `Invalid body: ${problem.path} ${problem.message}`, [problem])
     // The decoded text is what `c.req.json()` and `c.req.text()` read next: decoded once. Hono keeps
     // pending reads in this cache (its type says values).
     ;(c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)
