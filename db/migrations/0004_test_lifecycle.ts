@@ -21,6 +21,10 @@ const up_statements = [
     and (completed_at is null) = (completion_reason is null)
     and late_after is not distinct from completed_at)`,
   `alter table deals add column closed_day_only boolean not null default false`,
+  // Sums of money kept exactly, as the deals' own numeric(14, 2): a float sum drifts from the
+  // deals it adds up with every re-send.
+  `alter table arm_totals alter column revenue_sum type numeric using revenue_sum::numeric`,
+  `alter table arm_daily_totals alter column revenue_sum type numeric using revenue_sum::numeric`,
   `update deals d set late = (t.late_after is not null and d.closed_at > t.late_after)
     from tests t where t.id = d.test_id and d.late <> (t.late_after is not null and d.closed_at > t.late_after)`,
   `update arm_totals a set deals = coalesce(s.deals, 0), conversions = coalesce(s.conversions, 0),
@@ -32,7 +36,7 @@ const up_statements = [
         count(*) filter (where not late)::int as deals,
         count(*) filter (where not late and converted)::int as conversions,
         count(revenue) filter (where not late)::int as revenue_n,
-        sum(revenue) filter (where not late)::float8 as revenue_sum,
+        sum(revenue) filter (where not late) as revenue_sum,
         sum(revenue * revenue) filter (where not late)::float8 as revenue_sum_squares,
         count(*) filter (where late)::int as late_deals,
         min(closed_at) filter (where not late) as first_closed_at,
@@ -55,6 +59,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of [
+    'alter table arm_daily_totals alter column revenue_sum type double precision',
+    'alter table arm_totals alter column revenue_sum type double precision',
     'alter table deals drop column closed_day_only',
     'alter table tests drop constraint tests_completed_check',
     `update tests set completion_reason = 'manual' where completion_reason = 'efficacy_boundary'`,

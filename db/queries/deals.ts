@@ -232,7 +232,7 @@ export async function addToDailyTotals(
         'int[]',
       )}, ${pgArray(
         col((d) => d.revenueSum),
-        'float8[]',
+        'numeric[]',
       )}) as u(g, d, n, c, rn, rs)
     where t.test_id = ${testId} and t.day = u.d and t."group" = u.g`.execute(trx)
 }

@@ -63,7 +63,7 @@ export async function recountTotals(trx: Transaction<DB>, testId: number, timeZo
       late_deals, first_closed_at, last_closed_at)
     select ${testId}, g."group",
       count(d.id) filter (where not d.late)::int, count(d.id) filter (where not d.late and d.converted)::int,
-      count(d.revenue) filter (where not d.late)::int, coalesce(sum(d.revenue) filter (where not d.late), 0)::float8,
+      count(d.revenue) filter (where not d.late)::int, coalesce(sum(d.revenue) filter (where not d.late), 0),
       coalesce(sum(d.revenue * d.revenue) filter (where not d.late), 0)::float8,
       count(d.id) filter (where d.late)::int,
       min(d.closed_at) filter (where not d.late), max(d.closed_at) filter (where not d.late)

@@ -16,16 +16,18 @@ export const DealRow = z
   .object({
     externalId: requiredText(200).describe("The deal's id in the CRM; sending it again updates the deal"),
     customerKey: requiredText(200).describe('The customer as assigned to the test'),
-    closedAt: isoDate.describe('When the deal closed'),
+    closedAt: isoDate.describe(
+      "When the deal closed: a date alone is that whole day in the workspace's time zone, a time without an offset its wall clock",
+    ),
     converted: z.boolean().describe('The primary metric, e.g. extra equipment bought'),
     revenue: z
       .number()
       .finite()
       .min(0)
-      .max(1e12)
+      .lt(1e12, 'must be below 1,000,000,000,000 (kept to the cent)')
       .nullable()
       .optional()
-      .describe('Revenue from the conversion'),
+      .describe('Revenue from the conversion; kept rounded to the cent'),
     attributes: z
       .record(z.string().max(100), z.unknown())
       .refine((a) => JSON.stringify(a).length <= 4096, 'at most 4 KB')

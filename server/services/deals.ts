@@ -132,7 +132,8 @@ type Delta = {
   deals: number
   conversions: number
   revenueN: number
-  revenueSum: number
+  /** In cents: sums of money are kept exact, as the deals' own amounts are. */
+  revenueCents: number
   revenueSq: number
   late: number
   first: number
@@ -142,7 +143,7 @@ const emptyDelta = (): Delta => ({
   deals: 0,
   conversions: 0,
   revenueN: 0,
-  revenueSum: 0,
+  revenueCents: 0,
   revenueSq: 0,
   late: 0,
   first: Infinity,
@@ -158,7 +159,7 @@ function addTo(
   delta.conversions += sign * (d.converted ? 1 : 0)
   if (d.revenue !== null) {
     delta.revenueN += sign
-    delta.revenueSum += sign * d.revenue
+    delta.revenueCents += sign * Math.round(d.revenue * 100)
     delta.revenueSq += sign * d.revenue * d.revenue
   }
   if (sign === 1) {
@@ -182,7 +183,7 @@ function addToDay(
   delta.conversions += sign * (d.converted ? 1 : 0)
   if (d.revenue !== null) {
     delta.revenueN += sign
-    delta.revenueSum += sign * d.revenue
+    delta.revenueSum += sign * Math.round(d.revenue * 100) // in cents until applied
   }
   days.set(key, delta)
 }
@@ -191,7 +192,12 @@ async function applyDailyTotals(trx: Transaction<DB>, testId: number, days: Map<
   const deltas = [...days.values()].filter(
     (d) => d.deals !== 0 || d.conversions !== 0 || d.revenueN !== 0 || d.revenueSum !== 0,
   )
-  if (deltas.length) await addToDailyTotals(trx, testId, deltas)
+  if (deltas.length)
+    await addToDailyTotals(
+      trx,
+      testId,
+      deltas.map((d) => ({ ...d, revenueSum: d.revenueSum / 100 })),
+    )
 }
 
 async function applyTotals(trx: Transaction<DB>, testId: number, deltas: Record<Group, Delta>) {
@@ -199,7 +205,7 @@ async function applyTotals(trx: Transaction<DB>, testId: number, deltas: Record<
     deals: d.deals,
     conversions: d.conversions,
     revenueN: d.revenueN,
-    revenueSum: d.revenueSum,
+    revenueSum: d.revenueCents / 100,
     revenueSumSquares: d.revenueSq,
     late: d.late,
     firstClosedAt: Number.isFinite(d.first) ? new Date(d.first) : null,

@@ -387,3 +387,59 @@ describe('recording deals', () => {
     expect(await kept(test.id)).toEqual(await recount(test.id))
   })
 })
+
+describe('re-sent deals and money', () => {
+  it('rounds revenue once to the cent, so the totals stay equal to the deals after any number of re-sends', async () => {
+    const { ws, test } = await runningTest()
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      deal(i, { converted: true, revenue: 100.005 + i / 1000 }),
+    )
+    for (let round = 0; round < 3; round++) await ingest(ws, test.id, rows)
+    const stored = await ctx.db
+      .selectFrom('deals')
+      .select('revenue')
+      .where('test_id', '=', test.id)
+      .orderBy('external_id')
+      .execute()
+    expect(
+      stored.every(
+        (d) =>
+          Number.isInteger(Math.round(d.revenue! * 100)) && d.revenue === Math.round(d.revenue! * 100) / 100,
+      ),
+    ).toBe(true)
+    expect(await kept(test.id)).toEqual(await recount(test.id))
+  })
+
+  it('calls a re-send with the same values unchanged, attributes in any order, and audits nothing', async () => {
+    const { ws, test } = await runningTest()
+    const first = deal(1, {
+      converted: true,
+      revenue: 1200.5,
+      attributes: { dealer: 'North', trim: 'Comfort' },
+    })
+    await ingest(ws, test.id, [first])
+    const audits = async () =>
+      (
+        await ctx.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('workspace_id', '=', ws.id)
+          .executeTakeFirstOrThrow()
+      ).n
+    const before = await audits()
+    const again = await ingest(ws, test.id, [{ ...first, attributes: { trim: 'Comfort', dealer: 'North' } }])
+    expect(again.body).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 })
+    expect(await audits()).toBe(before)
+    const changed = await ingest(ws, test.id, [{ ...first, revenue: 1300 }])
+    expect(changed.body).toMatchObject({ updated: 1, unchanged: 0 })
+    expect(await kept(test.id)).toEqual(await recount(test.id))
+  })
+
+  it('refuses revenue the column cannot hold, naming the row', async () => {
+    const { ws, test } = await runningTest()
+    const res = await ingest(ws, test.id, [deal(1), deal(2, { converted: true, revenue: 1e12 })])
+    expect(res.status).toBe(422)
+    expect(res.body.error.details).toMatchObject([{ row: 2, field: 'revenue', code: 'invalid_value' }])
+    expect(await ctx.db.selectFrom('deals').select('id').where('test_id', '=', test.id).execute()).toEqual([])
+  })
+})
