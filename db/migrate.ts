@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001_create_pipeline.ts'
 import * as m0002 from './migrations/0002_experiment_engine.ts'
 import * as m0003 from './migrations/0003_accounts_and_throttling.ts'
 import * as m0004 from './migrations/0004_test_lifecycle.ts'
+import * as m0005 from './migrations/0005_close_out.ts'
 
 // Migrations are listed here rather than read from the folder at run time, so the same list
 // runs under tsx, vitest and any bundler. Files are frozen once landed; add, never edit.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_experiment_engine': m0002,
   '0003_accounts_and_throttling': m0003,
   '0004_test_lifecycle': m0004,
+  '0005_close_out': m0005,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

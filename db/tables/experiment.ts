@@ -11,6 +11,7 @@ export type CompletionReason = 'target_reached' | 'max_duration' | 'manual' | 'e
 export type PrimaryMethod = 'exact' | 'score'
 export type Group = 'control' | 'treatment'
 export type Verdict = 'roll_out' | 'reject' | 'iterate' | 'extend'
+export type CloseOutOutcome = 'supported' | 'refuted' | 'inconclusive'
 
 export interface HypothesesTable {
   id: Generated<number>
@@ -23,6 +24,8 @@ export interface HypothesesTable {
   baseline_rate: number | null
   expected_lift: number | null
   value_per_conversion: number | null
+  /** Deals a year that pass the hypothesis's stage; the segment's yearly deals when null. */
+  yearly_eligible_deals: number | null
   ice_impact: number | null
   ice_confidence: number | null
   ice_ease: number | null
@@ -81,6 +84,13 @@ export interface TestsTable {
   completion_reason: CompletionReason | null
   /** Deals closed after this moment (the completion) are late: kept, left out of the analysis. */
   late_after: Date | null
+  /** The analyst's close-out of the completed test: whether the hypothesis held. */
+  close_out_outcome: CloseOutOutcome | null
+  /** What the primary analysis and the achieved power suggested at the close-out. */
+  close_out_suggested: CloseOutOutcome | null
+  close_out_learnings: Generated<string>
+  closed_out_by: number | null
+  closed_out_at: Date | null
   created_by: number | null
   created_at: CreatedAt
   updated_at: UpdatedAt
@@ -121,6 +131,10 @@ export interface DecisionsTable {
   rollout_note: Generated<string>
   rollout_starts_on: string | null
   results: unknown
+  /** A roll-out of what the close-out did not call supported, acknowledged as such. */
+  unproven_acknowledged: Generated<boolean>
+  /** With a roll-out: whether the change removes its barrier or only reduces it. */
+  barrier_effect: 'addressed' | 'mitigated' | null
   decided_by: number | null
   decided_at: Generated<Date>
 }

@@ -19,7 +19,7 @@ export type BarrierKind =
 export type EvidenceSource =
   'interview' | 'nps_survey' | 'csi_survey' | 'forum' | 'web_analytics' | 'mystery_shopper' | 'other'
 export type Severity = 'low' | 'medium' | 'high' | 'critical'
-export type BarrierStatus = 'open' | 'testing' | 'addressed'
+export type BarrierStatus = 'open' | 'testing' | 'addressed' | 'mitigated'
 
 export interface SegmentsTable {
   id: Generated<number>

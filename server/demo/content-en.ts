@@ -207,7 +207,7 @@ export const en: DemoContent = {
       key: 'shorter-signing',
       stage: 9,
       barrier: 'paperwork',
-      text: 'Shorten the signing process; send a congratulation email after the purchase with a small gift (a car cushion, an air freshener).',
+      text: 'Shorten the signing process: send the documents to sign electronically before the visit, so the contract takes minutes in the showroom.',
       channel: 'email',
     },
     {
@@ -223,6 +223,13 @@ export const en: DemoContent = {
       barrier: null,
       text: 'A reminder call and a personal email from the manager before the test drive, so the customer does not forget or switch brands.',
       channel: 'call',
+    },
+    {
+      key: 'congratulation-gift',
+      stage: 9,
+      barrier: 'paperwork',
+      text: 'Send a congratulation email after the purchase with a small gift (a car cushion, an air freshener).',
+      channel: 'email',
     },
   ],
   hypotheses: [
@@ -258,7 +265,7 @@ export const en: DemoContent = {
     },
     {
       key: 'H3',
-      recommendation: 'shorter-signing',
+      recommendation: 'congratulation-gift',
       change: 'send a congratulation email with a small gift after the purchase',
       expectedOutcome: 'more buyers will come back for the first service at the same dealer',
       rationale: 'a warm ending to a long signing restores goodwill',
@@ -312,6 +319,20 @@ export const en: DemoContent = {
       owner: null,
       status: 'draft',
     },
+    {
+      key: 'H7',
+      recommendation: 'shorter-signing',
+      change: 'send the documents to sign electronically before the visit',
+      expectedOutcome: 'more deals will be signed on the first visit',
+      rationale: 'the long paperwork is where buyers stall and reconsider',
+      primaryMetric: 'Deal signed on the first visit',
+      baselineRate: 0.4,
+      expectedLift: 0.15,
+      valuePerConversion: 4000,
+      ice: { impact: 7, confidence: 5, ease: 4 },
+      owner: 'analyst',
+      status: 'ready',
+    },
   ],
   tests: [
     {
@@ -319,6 +340,11 @@ export const en: DemoContent = {
       name: 'Email chain on extra equipment',
       state: 'completed',
       plan: { controlShare: 0.5, targetDeals: 122, maxDurationDays: 180 },
+      closeOut: {
+        outcome: 'inconclusive',
+        learnings:
+          'Treatment bought extras more often (27 % against 15 %), but 122 deals cannot tell a rise of that size from chance. The chain costs little; a longer test would settle it.',
+      },
       startedDaysAgo: 160,
       deals: {
         seed: 11,
@@ -353,17 +379,50 @@ export const en: DemoContent = {
       deals: {
         seed: 33,
         prefix: 'SV',
-        arms: { control: { deals: 70, conversions: 38 }, treatment: { deals: 70, conversions: 50 } },
+        arms: { control: { deals: 70, conversions: 30 }, treatment: { deals: 70, conversions: 48 } },
         fromDaysAgo: 205,
         toDaysAgo: 50,
         revenue: [6000, 14000],
       },
+      closeOut: {
+        outcome: 'supported',
+        learnings:
+          'Buyers who got the email and the gift came back for the first service far more often (69 % against 43 %). The email softens the long paperwork; it does not shorten it.',
+      },
+      decision: {
+        verdict: 'roll_out',
+        barrierEffect: 'mitigated',
+        rationale:
+          'Returns for the first service rose clearly with the email and gift, at a low cost per buyer. Roll out to every dealer in the region.',
+        rolloutNote:
+          'All dealers send the congratulation email and a car cushion from next month; the CRM team owns the template.',
+      },
+    },
+    {
+      hypothesis: 'H7',
+      name: 'Documents signed electronically before the visit',
+      state: 'decided',
+      plan: { controlShare: 0.5, targetDeals: 131, maxDurationDays: 200 },
+      startedDaysAgo: 200,
+      deals: {
+        seed: 44,
+        prefix: 'ES',
+        arms: { control: { deals: 65, conversions: 26 }, treatment: { deals: 66, conversions: 29 } },
+        fromDaysAgo: 195,
+        toDaysAgo: 45,
+        revenue: [15000, 40000],
+      },
+      closeOut: {
+        outcome: 'inconclusive',
+        learnings:
+          'First-visit signing barely moved (44 % against 40 %), within what chance gives. Dealers spent about 20 minutes per deal preparing the documents.',
+      },
+      decision: {
+        verdict: 'reject',
+        rationale:
+          'No proven rise, and the change costs dealer time on every deal. Not rolled out; shortening the signing process stays open for another idea.',
+        rolloutNote: '',
+      },
     },
   ],
-  decision: {
-    rationale:
-      'Returns for the first service rose clearly with the email and gift, at a low cost per buyer. Roll out to every dealer in the region.',
-    rolloutNote:
-      'All dealers send the congratulation email and a car cushion from next month; the CRM team owns the template.',
-  },
 }

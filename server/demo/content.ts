@@ -63,6 +63,14 @@ export interface DemoContent {
       toDaysAgo: number
       revenue: [number, number]
     }
+    /** The analyst's close-out once the test completed. */
+    closeOut?: { outcome: 'supported' | 'refuted' | 'inconclusive'; learnings: string }
+    /** Leadership's decision after the close-out. */
+    decision?: {
+      verdict: 'roll_out' | 'reject' | 'iterate'
+      barrierEffect?: 'addressed' | 'mitigated'
+      rationale: string
+      rolloutNote: string
+    }
   }[]
-  decision: { rationale: string; rolloutNote: string }
 }

@@ -5,12 +5,13 @@ import type { Scope } from '../context.ts'
 import { CreateHypothesis } from '../schemas/hypothesis.ts'
 import { CreateBarrier, CreateRecommendation } from '../schemas/barrier.ts'
 import { CreateSegment, CreateStage } from '../schemas/journey.ts'
-import { CreateTest } from '../schemas/test.ts'
+import { CreateDecision, CreateTest } from '../schemas/test.ts'
 import { createBarrier, createRecommendation } from '../services/barriers.ts'
 import { recordDecision } from '../services/decisions.ts'
 import { createHypothesis } from '../services/hypotheses.ts'
 import { createJourney, createSegment, createStage, createTouchpoint } from '../services/journeys.ts'
 import { changeTestState, createTest } from '../services/tests.ts'
+import { closeOutTest } from '../services/close-out.ts'
 import { simulateDeals } from './deals.ts'
 import type { DemoContent } from './content.ts'
 import { en } from './content-en.ts'
@@ -126,18 +127,35 @@ async function seedWorkspace(db: Kysely<DB>, users: Map<Role, number>, content: 
     await changeTestState(db, analyst, test.id, 'start', new Date(now.getTime() - t.startedDaysAgo * DAY))
     // The deals complete each test by reaching its target, except the one still running.
     await simulateDeals(db, analyst, test.id, t.deals, now)
-    if (t.state === 'decided') {
+    // The analyst closes each finished test out a few days after it completed; leadership decides after.
+    if (t.closeOut) {
+      await closeOutTest(
+        db,
+        analyst,
+        test.id,
+        t.closeOut,
+        new Date(now.getTime() - (t.deals.toDaysAgo - 3) * DAY),
+      )
+    }
+    if (t.decision) {
       await recordDecision(
         db,
         as('leader'),
         test.id,
-        {
-          verdict: 'roll_out',
-          rationale: content.decision.rationale,
-          rolloutNote: content.decision.rolloutNote,
-          rolloutStartsOn: new Date(now.getTime() - 20 * DAY).toISOString().slice(0, 10),
-        },
-        new Date(now.getTime() - 25 * DAY),
+        CreateDecision.parse({
+          verdict: t.decision.verdict,
+          rationale: t.decision.rationale,
+          rolloutNote: t.decision.rolloutNote,
+          ...(t.decision.verdict === 'roll_out'
+            ? {
+                barrierEffect: t.decision.barrierEffect,
+                rolloutStartsOn: new Date(now.getTime() - (t.deals.toDaysAgo - 12) * DAY)
+                  .toISOString()
+                  .slice(0, 10),
+              }
+            : {}),
+        }),
+        new Date(now.getTime() - (t.deals.toDaysAgo - 7) * DAY),
       )
     }
   }

@@ -5,6 +5,7 @@ import { validationHook } from '../lib/validation.ts'
 import { IdParam, WorkspaceParam, page } from '../schemas/common.ts'
 import {
   CompleteTest,
+  CreateCloseOut,
   CreateDecision,
   CreateTest,
   Decision,
@@ -13,6 +14,7 @@ import {
   UpdateTest,
 } from '../schemas/test.ts'
 import { getLatestDecision, listDecisions, recordDecision } from '../services/decisions.ts'
+import { closeOutTest } from '../services/close-out.ts'
 import * as tests from '../services/tests.ts'
 import { allow } from './scope.ts'
 
@@ -117,6 +119,22 @@ export const testRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     },
   )
 
+  .openapi(
+    route('tests', {
+      method: 'post',
+      path: '/{workspace}/tests/{id}/close-out',
+      request: { params: IdParam, ...jsonBody(CreateCloseOut) },
+      responses: {
+        200: json(Test, 'Closed out: whether the hypothesis held, which its status now follows'),
+      },
+    }),
+    async (c) => {
+      const { db, scope, now } = allow(c, 'manage_tests')
+      const id = c.req.valid('param').id
+      await closeOutTest(db, scope, id, c.req.valid('json'), now)
+      return c.json(await tests.getTest(db, scope, id), 200)
+    },
+  )
   .openapi(
     route('decisions', {
       method: 'post',

@@ -22,7 +22,7 @@ export const EvidenceSource = z.enum([
   'other',
 ])
 export const Severity = z.enum(['low', 'medium', 'high', 'critical'])
-export const BarrierStatus = z.enum(['open', 'testing', 'addressed'])
+export const BarrierStatus = z.enum(['open', 'testing', 'addressed', 'mitigated'])
 
 const barrierFields = {
   title: requiredText(200),

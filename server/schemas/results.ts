@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { reasonCodes } from '../../stats/index.ts'
-import { TestPlan, TestStatus } from './test.ts'
+import { CloseOut, CloseOutOutcome, TestPlan, TestStatus } from './test.ts'
 
 // The shapes of the results and the portfolio, for the OpenAPI document and the web client.
 // Numbers that are undefined for the data are null with a `reason` (stats/reasons.ts); an
@@ -102,6 +102,22 @@ export const TestResults = z
         .describe('What 100 and 150 deals can do for this plan'),
     }),
     lateDeals: z.number(),
+    closeOut: z.object({
+      suggestion: z
+        .object({
+          outcome: CloseOutOutcome,
+          reason: z.enum([
+            'significant_rise',
+            'significant_fall',
+            'powered_no_effect',
+            'underpowered',
+            'no_data',
+          ]),
+        })
+        .nullable()
+        .describe('What the final analysis suggests the close-out says; null before the final analysis'),
+      recorded: CloseOut.nullable(),
+    }),
     decision: z
       .object({
         id: z.number(),

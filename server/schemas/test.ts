@@ -88,6 +88,24 @@ export const TestPlan = z
   })
   .openapi('TestPlan')
 
+export const CloseOutOutcome = z.enum(['supported', 'refuted', 'inconclusive'])
+export const CloseOut = z
+  .object({
+    outcome: CloseOutOutcome,
+    suggested: CloseOutOutcome.describe('What the primary analysis and the achieved power suggested'),
+    learnings: z.string(),
+    closedOutBy: z.number().nullable(),
+    closedOutAt: z.string(),
+  })
+  .openapi('CloseOut')
+export const CreateCloseOut = z
+  .object({
+    outcome: CloseOutOutcome.describe('Whether the hypothesis held; its status follows'),
+    learnings: text(4000).default('').describe('What was learned, in a few lines'),
+  })
+  .strict()
+  .openapi('CreateCloseOut')
+
 export const Test = z
   .object({
     id: z.number(),
@@ -99,6 +117,7 @@ export const Test = z
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
     completionReason: z.enum(['target_reached', 'max_duration', 'manual', 'efficacy_boundary']).nullable(),
+    closeOut: CloseOut.nullable().describe("The analyst's close-out of the completed test; null before it"),
     createdAt: z.string(),
     updatedAt: z.string(),
     links: z.object({
@@ -190,6 +209,16 @@ export const toTest = (r: TestRow, links: TestLinks): z.infer<typeof Test> => ({
   startedAt: r.started_at?.toISOString() ?? null,
   completedAt: r.completed_at?.toISOString() ?? null,
   completionReason: r.completion_reason,
+  closeOut:
+    r.close_out_outcome && r.closed_out_at
+      ? {
+          outcome: r.close_out_outcome,
+          suggested: r.close_out_suggested ?? r.close_out_outcome,
+          learnings: r.close_out_learnings,
+          closedOutBy: r.closed_out_by,
+          closedOutAt: r.closed_out_at.toISOString(),
+        }
+      : null,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
   links,
@@ -209,6 +238,14 @@ export const CreateDecision = z
       .max(100_000_000)
       .optional()
       .describe('With "extend": the new target'),
+    acknowledgeUnproven: z
+      .boolean()
+      .default(false)
+      .describe('Required (true) to roll out what the close-out did not call supported'),
+    barrierEffect: z
+      .enum(['addressed', 'mitigated'])
+      .optional()
+      .describe('With a roll-out: the change removes its barrier (addressed) or only reduces it (mitigated)'),
     extendMaxDurationDays: z
       .number()
       .int()
@@ -226,6 +263,10 @@ export const CreateDecision = z
       path: ['verdict'],
     },
   )
+  .refine((d) => d.verdict === 'roll_out' || d.barrierEffect === undefined, {
+    message: 'only a roll-out changes the barrier',
+    path: ['barrierEffect'],
+  })
   .openapi('CreateDecision')
 export const Decision = z
   .object({
@@ -235,6 +276,8 @@ export const Decision = z
     rationale: z.string(),
     rolloutNote: z.string(),
     rolloutStartsOn: z.string().nullable(),
+    unprovenAcknowledged: z.boolean().describe('A roll-out of what was not proven, acknowledged as such'),
+    barrierEffect: z.enum(['addressed', 'mitigated']).nullable(),
     decidedBy: z.number().nullable(),
     decidedAt: z.string(),
     results: z.unknown().describe('The results the decision was made on'),
@@ -247,6 +290,8 @@ export const toDecision = (r: DecisionRow): z.infer<typeof Decision> => ({
   rationale: r.rationale,
   rolloutNote: r.rollout_note,
   rolloutStartsOn: r.rollout_starts_on,
+  unprovenAcknowledged: r.unproven_acknowledged,
+  barrierEffect: r.barrier_effect,
   decidedBy: r.decided_by,
   decidedAt: r.decided_at.toISOString(),
   results: r.results ?? null,

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { z } from '@hono/zod-openapi'
 import type { DB } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
-import { notFound } from '../errors.ts'
+import { notFound, pipelineRule } from '../errors.ts'
 import { toDecision, type CreateDecision } from '../schemas/test.ts'
 import { getOwned, insertAudited } from './records.ts'
 import { assertTransition, lockTest, transition, type TestEvent } from './test-lifecycle.ts'
@@ -31,8 +31,20 @@ export async function recordDecision(
             maxDurationDays: input.extendMaxDurationDays,
             rationale: input.rationale,
           }
-        : { type: 'decide', verdict: input.verdict, rationale: input.rationale }
+        : {
+            type: 'decide',
+            verdict: input.verdict,
+            rationale: input.rationale,
+            barrierEffect: input.barrierEffect,
+          }
     assertTransition(test.status, event.type)
+    const unproven = input.verdict === 'roll_out' && test.close_out_outcome !== 'supported'
+    if (unproven && test.close_out_outcome !== null && !input.acknowledgeUnproven) {
+      throw pipelineRule(
+        `The close-out calls this result ${test.close_out_outcome}: rolling it out needs acknowledgeUnproven, rolling out without proof`,
+        [{ path: 'body.acknowledgeUnproven', message: 'required to roll out what was not proven' }],
+      )
+    }
     const snapshot = await decisionSnapshot(trx, test)
     const decision = await insertAudited(trx, scope, 'decisions', {
       test_id: testId,
@@ -40,6 +52,8 @@ export async function recordDecision(
       rationale: input.rationale,
       rollout_note: input.rolloutNote,
       rollout_starts_on: input.rolloutStartsOn,
+      unproven_acknowledged: unproven && input.acknowledgeUnproven,
+      barrier_effect: input.verdict === 'roll_out' ? (input.barrierEffect ?? 'addressed') : null,
       decided_by: scope.actor.userId,
       decided_at: now,
       results: jsonb(snapshot),

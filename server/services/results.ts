@@ -13,7 +13,9 @@ import {
   type HypothesisBasis,
   type LookSchedule,
 } from './analysis.ts'
+import { toTest } from '../schemas/test.ts'
 import { balanceTable } from './assignment.ts'
+import { suggestCloseOut } from './close-out.ts'
 import { completionDue, minimumDurationEnds, plannedEnd } from './test-lifecycle.ts'
 
 const DAY_MS = 86_400_000
@@ -253,6 +255,7 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     now,
   )
   const { verdict, schedule } = verdictFor(analysis, totals, final)
+  const recorded = toTest(test, { hypothesis: test.hypothesis_id, barrier: null, decision: null }).closeOut
   return {
     test: {
       id: test.id,
@@ -277,6 +280,10 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
       practice: practiceSamples(plan, hypothesis.baseline_rate, hypothesis.expected_lift),
     },
     lateDeals: totals.control.late + totals.treatment.late,
+    closeOut: {
+      suggestion: final ? suggestCloseOut(verdict, analysis.power) : null,
+      recorded,
+    },
     decision: decision ? decisionCheck(decision, totals) : null,
     verdict,
     summary: verdict.summary[lang],

@@ -7,6 +7,7 @@ import {
   recountTotals,
 } from '../../db/queries/totals.ts'
 import type {
+  CloseOutOutcome,
   CompletionReason,
   DB,
   TestPlan,
@@ -32,7 +33,13 @@ export type TestEvent =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'complete'; reason: CompletionReason; at?: Date; note?: string | null }
-  | { type: 'decide'; verdict: Exclude<Verdict, 'extend'>; rationale: string }
+  | { type: 'close_out'; outcome: CloseOutOutcome; suggested: CloseOutOutcome; learnings: string }
+  | {
+      type: 'decide'
+      verdict: Exclude<Verdict, 'extend'>
+      rationale: string
+      barrierEffect?: 'addressed' | 'mitigated' | undefined
+    }
   | {
       type: 'extend'
       targetDeals?: number | undefined
@@ -57,6 +64,7 @@ export const EDGES: Record<TestEventType, Partial<Record<TestStatus, TestStatus>
   pause: { running: 'paused' },
   resume: { paused: 'running' },
   complete: { running: 'completed', paused: 'completed' },
+  close_out: { completed: 'completed' },
   decide: { completed: 'decided' },
   extend: { completed: 'running' },
   amend: { running: 'running', paused: 'paused', completed: 'completed' },
@@ -67,6 +75,7 @@ const AUDIT_ACTION: Record<TestEventType, string> = {
   pause: 'test.paused',
   resume: 'test.resumed',
   complete: 'test.completed',
+  close_out: 'test.closed_out',
   decide: 'test.decided',
   extend: 'test.extended',
   amend: 'test.plan_amended',
@@ -79,8 +88,16 @@ const COMPLETION_NOTE: Record<CompletionReason, string> = {
   efficacy_boundary: 'efficacy boundary crossed at a planned look',
 }
 
-/** The hypothesis's status after leadership's decision on its test. */
-const HYPOTHESIS_AFTER = { roll_out: 'validated', reject: 'refuted', iterate: 'inconclusive' } as const
+/** The hypothesis's status after the analyst's close-out of its test. */
+const HYPOTHESIS_AFTER = { supported: 'validated', refuted: 'refuted', inconclusive: 'inconclusive' } as const
+
+const NO_CLOSE_OUT = {
+  close_out_outcome: null,
+  close_out_suggested: null,
+  close_out_learnings: '',
+  closed_out_by: null,
+  closed_out_at: null,
+} as const
 
 function refuse(status: TestStatus, event: TestEventType): never {
   const from = Object.keys(EDGES[event])
@@ -257,6 +274,7 @@ export async function transition(
             ]
           : [plan.targetDeals]
       Object.assign(patch, {
+        ...NO_CLOSE_OUT,
         completed_at: null,
         completion_reason: null,
         late_after: null,
@@ -281,7 +299,29 @@ export async function transition(
       auditAfter = { status: next, frozenPlan: plan, change: event.plan }
       break
     }
+    case 'close_out':
+      Object.assign(patch, {
+        close_out_outcome: event.outcome,
+        close_out_suggested: event.suggested,
+        close_out_learnings: event.learnings,
+        closed_out_by: scope.actor.userId,
+        closed_out_at: now,
+      })
+      auditAfter = {
+        status: next,
+        outcome: event.outcome,
+        suggested: event.suggested,
+        learnings: event.learnings,
+      }
+      reason = event.learnings || null
+      break
     case 'decide':
+      if (test.close_out_outcome === null) {
+        throw pipelineRule(
+          "Close the test out first: whether the hypothesis held is the analyst's call before the decision",
+          [{ path: 'status', message: 'completed, not closed out' }],
+        )
+      }
       reason = `${event.verdict}: ${event.rationale}`
       break
     case 'pause':
@@ -332,7 +372,8 @@ export async function transition(
   })
 
   if (event.type === 'start') await cascadeOnStart(trx, scope, test)
-  if (event.type === 'decide') await cascadeOnDecision(trx, scope, test, event.verdict)
+  if (event.type === 'close_out') await cascadeOnCloseOut(trx, scope, test, event.outcome)
+  if (event.type === 'decide') await cascadeOnDecision(trx, scope, test, event.verdict, event.barrierEffect)
   return after
 }
 
@@ -362,18 +403,15 @@ async function cascadeOnStart(trx: Transaction<DB>, scope: Writer, test: TestRow
   }
 }
 
-/**
- * A decision settles the hypothesis; a roll-out marks its barrier addressed, anything else
- * reopens a barrier that was under test.
- */
-async function cascadeOnDecision(
+/** The close-out settles the hypothesis: validated, refuted or inconclusive, as the test showed. */
+async function cascadeOnCloseOut(
   trx: Transaction<DB>,
   scope: Writer,
   test: TestRow,
-  verdict: Exclude<Verdict, 'extend'>,
+  outcome: CloseOutOutcome,
 ) {
   const hypothesis = await getOwned(trx, 'hypotheses', scope.workspaceId, test.hypothesis_id, true)
-  const status = HYPOTHESIS_AFTER[verdict]
+  const status = HYPOTHESIS_AFTER[outcome]
   if (hypothesis.status !== status) {
     await updateAudited(
       trx,
@@ -384,9 +422,34 @@ async function cascadeOnDecision(
       { action: `hypothesis.${status}` },
     )
   }
+}
+
+/**
+ * Leadership's decision moves the barrier: a roll-out marks it addressed, or mitigated when the
+ * change only reduces it; a rejection or an iteration reopens a barrier that was under test. An
+ * iteration also leaves the hypothesis inconclusive: the change will be reworked and tested again.
+ */
+async function cascadeOnDecision(
+  trx: Transaction<DB>,
+  scope: Writer,
+  test: TestRow,
+  verdict: Exclude<Verdict, 'extend'>,
+  barrierEffect: 'addressed' | 'mitigated' = 'addressed',
+) {
+  const hypothesis = await getOwned(trx, 'hypotheses', scope.workspaceId, test.hypothesis_id, true)
+  if (verdict === 'iterate' && hypothesis.status !== 'inconclusive') {
+    await updateAudited(
+      trx,
+      scope,
+      'hypotheses',
+      hypothesis.id,
+      { status: 'inconclusive' },
+      { action: 'hypothesis.inconclusive' },
+    )
+  }
   const barrier = await barrierOf(trx, scope.workspaceId, hypothesis.recommendation_id)
   if (!barrier) return
-  const next = verdict === 'roll_out' ? 'addressed' : barrier.status === 'testing' ? 'open' : barrier.status
+  const next = verdict === 'roll_out' ? barrierEffect : barrier.status === 'testing' ? 'open' : barrier.status
   if (next !== barrier.status) {
     await updateAudited(trx, scope, 'barriers', barrier.id, { status: next }, { action: `barrier.${next}` })
   }

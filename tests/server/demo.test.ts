@@ -43,13 +43,24 @@ describe('the demo workspaces', () => {
       expect(map.stages.flatMap((s: { barriers: unknown[] }) => s.barriers)).toHaveLength(4)
       const backlog = await get(`/api/workspaces/${slug}/hypotheses?sort=score`)
       expect(new Set(backlog.items.map((h: { status: string }) => h.status))).toEqual(
-        new Set(['ready', 'draft', 'testing', 'validated']),
+        new Set(['ready', 'draft', 'testing', 'validated', 'inconclusive']),
       )
     })
 
-    it(`${slug}: three tests — completed awaiting a decision, running, decided with a roll-out`, async () => {
+    it(`${slug}: four tests — closed out awaiting a decision, running, rolled out on a proven rise, rejected as unproven`, async () => {
       const tests = (await get(`/api/workspaces/${slug}/tests`)).items
-      expect(tests.map((t: { status: string }) => t.status)).toEqual(['completed', 'running', 'decided'])
+      expect(tests.map((t: { status: string }) => t.status)).toEqual([
+        'completed',
+        'running',
+        'decided',
+        'decided',
+      ])
+      expect(tests.map((t: any) => t.closeOut?.outcome ?? null)).toEqual([
+        'inconclusive',
+        null,
+        'supported',
+        'inconclusive',
+      ])
       const counts = async (id: number) =>
         ctx.db
           .selectFrom('arm_totals')
@@ -65,10 +76,32 @@ describe('the demo workspaces', () => {
       const total = running.reduce((s, r) => s + r.deals, 0)
       expect(total / 150).toBeGreaterThan(0.35)
       expect(total / 150).toBeLessThan(0.45)
+      expect(await counts(tests[2].id)).toEqual([
+        { group: 'control', deals: 70, conversions: 30 },
+        { group: 'treatment', deals: 70, conversions: 48 },
+      ])
+      expect(await counts(tests[3].id)).toEqual([
+        { group: 'control', deals: 65, conversions: 26 },
+        { group: 'treatment', deals: 66, conversions: 29 },
+      ])
+      // The roll-out stands on a significant result; the rejection on an unproven one.
+      const rolledOut = await get(`/api/workspaces/${slug}/tests/${tests[2].id}/results`)
+      expect(rolledOut.verdict.significant).toBe(true)
+      expect(rolledOut.closeOut.suggestion.outcome).toBe('supported')
       const decided = await get(`/api/workspaces/${slug}/tests/${tests[2].id}/decision`)
-      expect(decided.verdict).toBe('roll_out')
+      expect(decided).toMatchObject({
+        verdict: 'roll_out',
+        barrierEffect: 'mitigated',
+        unprovenAcknowledged: false,
+      })
       expect((await get(`/api/workspaces/${slug}/barriers/${tests[2].links.barrier}`)).status).toBe(
-        'addressed',
+        'mitigated',
+      )
+      const rejected = await get(`/api/workspaces/${slug}/tests/${tests[3].id}/results`)
+      expect(rejected.verdict.significant).toBe(false)
+      expect((await get(`/api/workspaces/${slug}/tests/${tests[3].id}/decision`)).verdict).toBe('reject')
+      expect((await get(`/api/workspaces/${slug}/hypotheses/${tests[3].hypothesisId}`)).status).toBe(
+        'inconclusive',
       )
     })
   }

@@ -14,7 +14,16 @@ afterAll(async () => {
 
 const DAY = 86_400_000
 const STATES: TestStatus[] = ['draft', 'running', 'paused', 'completed', 'decided']
-const EVENTS: TestEventType[] = ['start', 'pause', 'resume', 'complete', 'decide', 'extend', 'amend']
+const EVENTS: TestEventType[] = [
+  'start',
+  'pause',
+  'resume',
+  'complete',
+  'close_out',
+  'decide',
+  'extend',
+  'amend',
+]
 
 /** A test brought to `state` through the API, with 20 customers assigned once it started. */
 async function testIn(state: TestStatus, plan: Record<string, unknown> = {}) {
@@ -25,8 +34,11 @@ async function testIn(state: TestStatus, plan: Record<string, unknown> = {}) {
     await assign(ws, test.id, 20)
   }
   if (state === 'paused') await ws.call('analyst', 'POST', `/tests/${test.id}/pause`)
-  if (state === 'completed' || state === 'decided')
+  if (state === 'completed' || state === 'decided') {
     expect((await ws.call('analyst', 'POST', `/tests/${test.id}/complete`)).status).toBe(200)
+    const closeOut = { outcome: 'supported', learnings: 'It held' }
+    expect((await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, closeOut)).status).toBe(200)
+  }
   if (state === 'decided') {
     const d = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, {
       verdict: 'reject',
@@ -46,6 +58,11 @@ async function assign(ws: WorkspaceFixture, testId: number, n: number, from = 0)
 /** Sends the event through the API the way a person or an integration would. */
 function send(ws: WorkspaceFixture, testId: number, event: TestEventType) {
   switch (event) {
+    case 'close_out':
+      return ws.call('analyst', 'POST', `/tests/${testId}/close-out`, {
+        outcome: 'inconclusive',
+        learnings: 'Too few deals to tell',
+      })
     case 'start':
     case 'pause':
     case 'resume':
@@ -92,7 +109,7 @@ describe('the lifecycle table', () => {
         const { ws, test } = await testIn(state)
         const before = await row(test.id)
         ctx.setNow(new Date(ctx.now().getTime() + 60_000))
-        const res = await send(ws, test.id, event)
+        const res = (await send(ws, test.id, event))!
         const after = await row(test.id)
         if (next === undefined) {
           expect(res.status).toBe(409)
@@ -114,7 +131,8 @@ describe('the lifecycle table', () => {
           pause: 'test.paused',
           resume: 'test.resumed',
           complete: 'test.completed',
-          decide: 'hypothesis.validated',
+          close_out: 'test.closed_out',
+          decide: 'test.decided',
           extend: 'test.extended',
           amend: 'test.plan_amended',
         }[event]
@@ -143,6 +161,15 @@ describe('the lifecycle table', () => {
           case 'complete':
             expect(after).toMatchObject({ completed_at: now, late_after: now, completion_reason: 'manual' })
             break
+          case 'close_out':
+            expect(after).toMatchObject({
+              close_out_outcome: 'inconclusive',
+              close_out_learnings: 'Too few deals to tell',
+              closed_out_at: now,
+              closed_out_by: ws.members.analyst.id,
+              completed_at: before.completed_at,
+            })
+            break
           case 'decide':
             expect(after.completed_at).toEqual(before.completed_at)
             expect(after.late_after).toEqual(before.late_after)
@@ -153,6 +180,8 @@ describe('the lifecycle table', () => {
               completion_reason: null,
               late_after: null,
               target_deals: 300,
+              close_out_outcome: null,
+              closed_out_at: null,
             })
             expect(after.frozen_plan).toMatchObject({ targetDeals: 300, lookDeals: [300] })
             break
@@ -286,6 +315,7 @@ describe('interim looks from the first deal to the decision and after an extensi
       const final = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
       expect(final.body.progress.deals.total).toBe(60)
       if (looks > 0) expect(final.body.verdict.sequential.lookNumber).toBe(planned.length + 1)
+      await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, { outcome: 'refuted', learnings: '' })
       const decided = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, {
         verdict: 'reject',
         rationale: 'Held up',
@@ -543,5 +573,98 @@ describe('reads never write', () => {
     expect(gets).toBeGreaterThan(20)
     expect(await counts()).toEqual(before)
     ctx.setNow(start)
+  })
+})
+
+describe('close-out, then decision', () => {
+  /** A completed test on a barrier of its own, with 20 deals in. */
+  async function completedOnBarrier() {
+    const ws = await ctx.newWorkspace()
+    const stage = await ws.stage()
+    const barrier = await ws.barrier({ stageId: stage.id })
+    const rec = await ws.recommendation({ stageId: stage.id, barrierId: barrier.id })
+    const h = await ws.hypothesis({ recommendationId: rec.id, baselineRate: 0.3, expectedLift: 0.1 })
+    const test = await ws.test({ hypothesisId: h.id, plan: { targetDeals: 20 } })
+    await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
+    await assign(ws, test.id, 20)
+    await ws.call(
+      'analyst',
+      'POST',
+      `/tests/${test.id}/deals`,
+      deals(20, 0, ctx.now(), (i) => i % 3 === 0),
+    )
+    expect((await row(test.id)).status).toBe('completed')
+    const status = async () => ({
+      hypothesis: (await ws.call('analyst', 'GET', `/hypotheses/${h.id}`)).body.status,
+      barrier: (await ws.call('analyst', 'GET', `/barriers/${barrier.id}`)).body.status,
+    })
+    return { ws, test, status }
+  }
+  const decide = (ws: WorkspaceFixture, id: number, body: object) =>
+    ws.call('leader', 'POST', `/tests/${id}/decision`, { rationale: 'Because', ...body })
+
+  it('refuses a decision before the close-out, and takes the hypothesis status from the close-out', async () => {
+    const { ws, test, status } = await completedOnBarrier()
+    const early = await decide(ws, test.id, { verdict: 'reject' })
+    expect(early.status).toBe(422)
+    expect(early.body.error.code).toBe('pipeline_rule')
+    expect(await status()).toEqual({ hypothesis: 'testing', barrier: 'testing' })
+    for (const [outcome, hypothesis] of [
+      ['supported', 'validated'],
+      ['refuted', 'refuted'],
+      ['inconclusive', 'inconclusive'],
+    ]) {
+      const res = await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, { outcome, learnings: 'x' })
+      expect(res.status).toBe(200)
+      expect(res.body.closeOut).toMatchObject({ outcome, learnings: 'x', closedOutBy: ws.members.analyst.id })
+      expect(['supported', 'refuted', 'inconclusive']).toContain(res.body.closeOut.suggested)
+      expect((await status()).hypothesis).toBe(hypothesis)
+    }
+  })
+
+  it('rolls out what was not proven only with the acknowledgement, kept with the decision', async () => {
+    const { ws, test, status } = await completedOnBarrier()
+    await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, {
+      outcome: 'inconclusive',
+      learnings: '',
+    })
+    const refused = await decide(ws, test.id, { verdict: 'roll_out' })
+    expect(refused.status).toBe(422)
+    expect(refused.body.error.details[0].path).toBe('body.acknowledgeUnproven')
+    expect((await row(test.id)).status).toBe('completed')
+    const done = await decide(ws, test.id, {
+      verdict: 'roll_out',
+      acknowledgeUnproven: true,
+      barrierEffect: 'mitigated',
+    })
+    expect(done.status).toBe(201)
+    expect(done.body).toMatchObject({ unprovenAcknowledged: true, barrierEffect: 'mitigated' })
+    expect(await status()).toEqual({ hypothesis: 'inconclusive', barrier: 'mitigated' })
+  })
+
+  it('marks the barrier addressed or mitigated on a roll-out, and reopens it on an iteration', async () => {
+    for (const [body, expected] of [
+      [{ verdict: 'roll_out' }, { hypothesis: 'validated', barrier: 'addressed' }],
+      [
+        { verdict: 'roll_out', barrierEffect: 'mitigated' },
+        { hypothesis: 'validated', barrier: 'mitigated' },
+      ],
+      [{ verdict: 'reject' }, { hypothesis: 'validated', barrier: 'open' }],
+      [{ verdict: 'iterate' }, { hypothesis: 'inconclusive', barrier: 'open' }],
+    ] as const) {
+      const { ws, test, status } = await completedOnBarrier()
+      await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, { outcome: 'supported', learnings: '' })
+      const res = await decide(ws, test.id, body)
+      expect(res.status).toBe(201)
+      expect(res.body.unprovenAcknowledged).toBe(false)
+      expect(await status()).toEqual(expected)
+    }
+  })
+
+  it('refuses a barrier effect on anything but a roll-out', async () => {
+    const { ws, test } = await completedOnBarrier()
+    const res = await decide(ws, test.id, { verdict: 'reject', barrierEffect: 'mitigated' })
+    expect(res.status).toBe(400)
+    expect(res.body.error.details[0].path).toBe('body.barrierEffect')
   })
 })

@@ -124,6 +124,12 @@ describe('the whole walk from segment to decision', () => {
       ).status,
     ).toBe(403)
 
+    const closedOut = await ws.call('analyst', 'POST', `/tests/${test.body.id}/close-out`, {
+      outcome: 'supported',
+      learnings: 'Held in every dealership',
+    })
+    expect(closedOut.body.closeOut).toMatchObject({ outcome: 'supported', suggested: 'inconclusive' })
+    expect((await ws.call('leader', 'GET', `/hypotheses/${hyp.body.id}`)).body.status).toBe('validated')
     const decision = await ws.call('leader', 'POST', `/tests/${test.body.id}/decision`, {
       verdict: 'roll_out',
       rationale: 'Clear rise at low cost',
@@ -135,7 +141,7 @@ describe('the whole walk from segment to decision', () => {
       verdict: 'roll_out',
       decidedBy: ws.members.leader.id,
       rolloutStartsOn: '2026-12-01',
-      results: { totals: { control: { deals: 0 }, treatment: { deals: 0 } }, verdict: { pValue: 1 } },
+      results: { totals: { control: { deals: 0 }, treatment: { deals: 0 } }, verdict: { pValue: null } },
     })
 
     expect((await ws.call('leader', 'GET', `/tests/${test.body.id}`)).body).toMatchObject({
@@ -177,9 +183,10 @@ describe('the whole walk from segment to decision', () => {
       'hypothesis.testing',
       'barrier.testing',
       'test.completed',
+      'test.closed_out',
+      'hypothesis.validated',
       'decision.created',
       'test.decided',
-      'hypothesis.validated',
       'barrier.addressed',
     ])
     const decided = audit.body.items.find((e: { action: string }) => e.action === 'test.decided')
@@ -195,6 +202,7 @@ describe('the whole walk from segment to decision', () => {
     const test = await ws.test()
     await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
     await ws.call('analyst', 'POST', `/tests/${test.id}/complete`)
+    await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, { outcome: 'refuted', learnings: '' })
     expect(
       (
         await ws.call('leader', 'POST', `/tests/${test.id}/decision`, {

@@ -144,6 +144,7 @@ describe('results of a running test', () => {
     }))
     await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, deals)
     const results = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
+    await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, { outcome: 'inconclusive', learnings: '' })
     const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, {
       verdict: 'iterate',
       rationale: 'Too few deals to tell',
@@ -168,6 +169,7 @@ describe('a decision and the data after it', () => {
         converted: i < 3,
       })),
     )
+    await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, { outcome: 'refuted', learnings: '' })
     const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, {
       verdict: 'reject',
       rationale: 'No difference',

@@ -96,8 +96,13 @@ const make = {
     await ok('POST', `/tests/${id}/complete`)
     return id
   },
-  decided: async () => {
+  closedOut: async () => {
     const id = await make.completed()
+    await ok('POST', `/tests/${id}/close-out`, { outcome: 'inconclusive', learnings: 'Too few deals to tell' })
+    return id
+  },
+  decided: async () => {
+    const id = await make.closedOut()
     await ok('POST', `/tests/${id}/decision`, { verdict: 'iterate', rationale: 'Too few deals to tell' })
     return id
   },
@@ -348,10 +353,17 @@ const rows: [string, string, Need, number, Setup][] = [
   ['POST', `${W}/tests/{id}/complete`, 'manage_tests', 200, id('running', true)],
   [
     'POST',
+    `${W}/tests/{id}/close-out`,
+    'manage_tests',
+    200,
+    withId('completed', { outcome: 'refuted', learnings: 'No lift' }, true),
+  ],
+  [
+    'POST',
     `${W}/tests/{id}/decision`,
     'decide',
     201,
-    withId('completed', { verdict: 'reject', rationale: 'No lift' }, true),
+    withId('closedOut', { verdict: 'reject', rationale: 'No lift' }, true),
   ],
   ['GET', `${W}/tests/{id}/decision`, 'read', 200, id('decided')],
   ['GET', `${W}/tests/{id}/decisions`, 'read', 200, id('decided')],
