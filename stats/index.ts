@@ -41,13 +41,26 @@ export { adjustPValues, type AdjustMethod } from './adjust.ts'
 export { obrienFlemingBoundaries, type SequentialBoundaries } from './sequential.ts'
 export {
   significance,
-  recommendTest,
-  FISHER_BELOW_TOTAL,
-  FISHER_BELOW_EXPECTED,
+  withPrimary,
+  asEstimate,
   type SignificanceInput,
   type SignificanceResult,
   type ArmRate,
 } from './significance.ts'
+export {
+  primaryAnalysis,
+  recommendPrimaryMethod,
+  exactTables,
+  primaryMethods,
+  EXACT_BELOW_EXPECTED,
+  EXACT_MAX_TABLES,
+  type PrimaryMethod,
+  type PrimaryInput,
+  type PrimaryResult,
+  type PrimaryEstimate,
+  type OpenInterval,
+} from './primary.ts'
+export { checksOf, whyDifferent, type Check, type CheckMethod, type WhyDifferent } from './checks.ts'
 export { verdict, type Verdict, type VerdictInput, type Plan } from './verdict.ts'
 export { summarize, type SummaryLabels } from './summary.ts'
 

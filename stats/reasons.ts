@@ -3,7 +3,8 @@
  *
  * Policy (DESIGN.md, "stats/"): degenerate but possible input — no deals, no or all conversions,
  * one deal, identical values — never throws; the undefined part is `null` and carries one of these
- * codes in its `reason` field. Impossible input throws a {@link StatsInputError} instead.
+ * codes in its `reason` field. Impossible input throws a {@link StatsInputError} instead. The primary
+ * analysis also uses a code when it could not run the planned method (`exact_beyond_size`).
  */
 export const reasons = {
   no_deals: 'an arm has no deals',
@@ -16,6 +17,8 @@ export const reasons = {
   no_effect_given: 'no effect to detect was given, so power cannot be computed',
   effect_not_detectable: 'no effect within the possible range of rates reaches the requested power',
   no_plan_effect: 'the plan gives no expected effect',
+  exact_beyond_size:
+    'the arms are beyond the exact test’s size limit, so its large-sample form, the score test, answered instead',
 } as const
 
 export type Reason = keyof typeof reasons

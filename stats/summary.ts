@@ -30,8 +30,13 @@ const defaults: Record<'en' | 'ru', SummaryLabels> = {
 
 type Parts = Pick<
   Verdict,
-  'control' | 'treatment' | 'bayes' | 'pValue' | 'significant' | 'minimumDetectableEffect' | 'sequential'
+  'control' | 'treatment' | 'bayes' | 'primary' | 'minimumDetectableEffect' | 'sequential'
 >
+
+const methodNames = {
+  en: { exact: 'exact test', score: 'score test' },
+  ru: { exact: 'точный тест', score: 'score-тест' },
+} as const
 
 const formats = {
   en: {
@@ -65,6 +70,11 @@ function pText(p: number, language: 'en' | 'ru'): string {
   return p < 0.001 ? `p < ${f.format(0.001)}` : `p = ${f.format(p)}`
 }
 
+/** "exact test, p = 0.03" — the primary analysis the headline comes from. */
+function primaryText(primary: Parts['primary'], language: 'en' | 'ru'): string {
+  return `${methodNames[language][primary.method]}, ${pText(primary.pValue ?? 1, language)}`
+}
+
 function chanceText(probability: number, language: 'en' | 'ru'): string {
   const f = formats[language].whole
   if (probability > 0.99) return language === 'en' ? `over ${f.format(0.99)}` : `выше ${f.format(0.99)}`
@@ -76,10 +86,11 @@ function chanceText(probability: number, language: 'en' | 'ru'): string {
  * A leader-readable summary of a verdict in English and Russian, numbers in each locale's format
  * (Intl.NumberFormat: "27.4%" / "27,4 %"). Labels replace the default words for the arms, the
  * metric and the change.
+ * The headline's significance and p-value are the primary analysis's, named by its method.
  * Example (en): "62 deals with the change, 60 without. Conversion: 27.4% with the change, against
  * 15% without. The chance that the change really raises conversion is about 95%; the difference
- * is not yet conclusive (p = 0.12). With 122 deals this test can detect rises of 22 points or
- * more, not smaller ones."
+ * is not yet conclusive (score test, p = 0.094). With 122 deals this test can detect rises of 22
+ * points or more, not smaller ones."
  */
 export function summarize(
   verdict: Parts,
@@ -117,23 +128,27 @@ function summaryIn(language: 'en' | 'ru', v: Parts, counts: ArmCounts, l: Summar
       : `${capitalise(l.metricLabel)}: ${f.percent.format(v.treatment.rate)} ${l.treatmentLabel} против ${f.percent.format(v.control.rate)} ${l.controlLabel}.`,
   )
   const chance = chanceText(v.bayes.probabilityTreatmentBetter, language)
-  const verdictText = v.significant
+  const tested = primaryText(v.primary, language)
+  const verdictText = v.primary.significant
     ? en
-      ? `the difference is statistically significant (${pText(v.pValue, language)})`
-      : `разница статистически значима (${pText(v.pValue, language)})`
+      ? `the difference is statistically significant (${tested})`
+      : `разница статистически значима (${tested})`
     : en
-      ? `the difference is not yet conclusive (${pText(v.pValue, language)})`
-      : `разница пока не доказана (${pText(v.pValue, language)})`
+      ? `the difference is not yet conclusive (${tested})`
+      : `разница пока не доказана (${tested})`
   sentences.push(
     en
       ? `The chance that ${l.changeLabel} really raises ${l.metricLabel} is ${chance}; ${verdictText}.`
       : `Вероятность того, что ${l.changeLabel} действительно повышает показатель «${l.metricLabel}», — ${chance}; ${verdictText}.`,
   )
   if (v.sequential !== null) {
+    const s = v.sequential
+    const nominal = formats[language].number.format(s.nominalAlpha)
+    const planned = formats[language].number.format(s.planAlpha)
     sentences.push(
       en
-        ? `This is look ${v.sequential.lookNumber}: the early-stopping boundary is |z| ≥ ${f.boundary.format(v.sequential.boundary)}.`
-        : `Это промежуточный просмотр № ${v.sequential.lookNumber}: граница досрочной остановки |z| ≥ ${f.boundary.format(v.sequential.boundary)}.`,
+        ? `This is look ${s.lookNumber}: to stop early the p-value must be below ${nominal} (the early-stopping boundary, |z| ≥ ${f.boundary.format(s.boundary)}), not the plan’s ${planned}.`
+        : `Это промежуточный просмотр № ${s.lookNumber}: для досрочной остановки p-значение должно быть ниже ${nominal} (граница досрочной остановки, |z| ≥ ${f.boundary.format(s.boundary)}), а не ${planned}, как в плане.`,
     )
   }
   const total = nt + nc

@@ -3,7 +3,9 @@ import { compareRevenue, type RevenueResult } from './revenue.ts'
 import { achievedPower, minimumDetectableEffect } from './power.ts'
 import { obrienFlemingBoundaries } from './sequential.ts'
 import { sampleRatioMismatch, type SrmResult } from './srm.ts'
-import { significance, type SignificanceResult } from './significance.ts'
+import { withPrimary, type SignificanceResult } from './significance.ts'
+import { primaryAnalysis, recommendPrimaryMethod, type PrimaryMethod } from './primary.ts'
+import { normalUpper } from './distributions/normal.ts'
 import { summarize, type SummaryLabels } from './summary.ts'
 import type { Prior } from './bayes.ts'
 import type { Reason } from './reasons.ts'
@@ -26,6 +28,12 @@ export interface Plan {
   readonly informationFractions?: readonly number[]
   /** 1-based index of the current look */
   readonly lookNumber?: number
+  /**
+   * The primary analysis, frozen with the plan. Absent: recommendPrimaryMethod on the planned arms
+   * (targetDeals split by controlShare) at the plan's baseline rate, else at the observed pooled
+   * rate — which can change as deals arrive, so the server should freeze the method at start.
+   */
+  readonly primaryMethod?: PrimaryMethod
 }
 
 export interface VerdictInput extends ArmCounts {
@@ -47,8 +55,15 @@ export interface Verdict extends SignificanceResult {
   /** present when the plan has interim looks */
   readonly sequential: {
     readonly lookNumber: number
+    /** the O'Brien-Fleming critical value cₖ of the look (|z|, or z for 'greater') */
     readonly boundary: number
+    /** alpha spent up to this look, on the plan's scale (two-sided, or one-sided for 'greater') */
     readonly cumulativeAlpha: number
+    /** the plan's overall alpha */
+    readonly planAlpha: number
+    /** the level the primary analysis runs at this look: 2(1 − Φ(cₖ)), or 1 − Φ(cₖ) for 'greater' */
+    readonly nominalAlpha: number
+    /** the primary's p-value is below the nominal alpha (for the score test: |z| ≥ cₖ) */
     readonly crossed: boolean
   } | null
   readonly summary: { readonly en: string; readonly ru: string }
@@ -73,17 +88,24 @@ function boundariesFor(
 /**
  * The whole reading of a control-group test against its frozen plan, for the results page.
  *
- * Parts: everything of significance() at confidence 1 − α (recommended test, p-value,
- * significant); sample ratio mismatch against the planned split; revenue per deal (Welch, and
- * Mann-Whitney with raw values) when revenue is given; the power to detect the plan's expected
- * rise with the current arms (baseline: the plan's, else the observed control rate); the minimum
- * detectable rise at the plan's power with the current arms; at an interim look, the Lan-DeMets
- * O'Brien-Fleming boundary, and then `significant` means the boundary was crossed (|z| ≥ c, or
- * z ≥ c for 'greater'), since an interim p-value below α does not stop a sequential test; and a
- * plain-language summary in English and Russian.
+ * Parts: the plan's primary analysis (primaryAnalysis with plan.primaryMethod, plan.alternative
+ * and plan.alpha) and everything of significance() around it — pValue, significant, difference,
+ * relativeLift and the headline are the primary's, the other methods are `checks` (with Fisher,
+ * chi-square, z-test and Bayes also in their own fields); sample ratio mismatch against the planned
+ * split; revenue per deal (Welch, and Mann-Whitney with raw values) when revenue is given; the power
+ * to detect the plan's expected rise with the current arms (baseline: the plan's, else the observed
+ * control rate); the minimum detectable rise at the plan's power; and a plain-language summary in
+ * English and Russian.
+ *
+ * Interim looks: the Lan-DeMets O'Brien-Fleming boundary cₖ of look k (two-sided design at α; for
+ * 'greater' the one-sided design at α, i.e. the two-sided one at 2α) fixes the look's nominal level,
+ * 2(1 − Φ(cₖ)) or 1 − Φ(cₖ), and the primary analysis runs at that level: significant ⇔ its p-value
+ * is below it ⇔ the boundary is crossed (for the score test exactly |z| ≥ cₖ) ⇔ its intervals —
+ * then repeated confidence intervals (Jennison & Turnbull 2000, ch. 9) — exclude no change.
  * References: those of the parts.
- * Example: treatment 17/62, control 9/60, plan α 0.05 → Fisher p = 0.122, P(better) ≈ 95 %,
- * not significant, summary "62 deals with the change, 60 without. …".
+ * Example: treatment 17/62, control 9/60, plan α 0.05 → primary 'score' at the plan's 15 % baseline
+ * (9 expected), p = 0.094, not significant, P(better) ≈ 95 %, summary "62 deals with the change,
+ * 60 without. …".
  */
 export function verdict(input: VerdictInput): Verdict {
   const { plan } = input
@@ -93,14 +115,24 @@ export function verdict(input: VerdictInput): Verdict {
   assertOneOf('plan.alternative', plan.alternative, ['two-sided', 'greater'])
   assertCount('plan.targetDeals', plan.targetDeals)
   if (plan.baselineRate !== undefined) assertOpenProbability('plan.baselineRate', plan.baselineRate)
-  const base = significance({
-    control: input.control,
-    treatment: input.treatment,
-    confidence: 1 - plan.alpha,
-    alternative: plan.alternative,
-    ...(input.prior ? { prior: input.prior } : {}),
-  })
+  if (plan.primaryMethod !== undefined)
+    assertOneOf('plan.primaryMethod', plan.primaryMethod, ['exact', 'score'])
   const { control, treatment } = input
+  const counts = { control, treatment }
+  const look = lookOf(plan)
+  const nominalAlpha =
+    look === null
+      ? plan.alpha
+      : plan.alternative === 'greater'
+        ? normalUpper(look.boundary)
+        : 2 * normalUpper(look.boundary)
+  const primary = primaryAnalysis({
+    ...counts,
+    method: plan.primaryMethod ?? plannedMethod(plan, counts),
+    alternative: plan.alternative,
+    alpha: nominalAlpha,
+  })
+  const base = withPrimary(counts, primary, 1 - plan.alpha, input.prior)
   const srm = sampleRatioMismatch(
     { control: control.deals, treatment: treatment.deals },
     { control: plan.controlShare, treatment: 1 - plan.controlShare },
@@ -146,13 +178,34 @@ export function verdict(input: VerdictInput): Verdict {
           control: control.deals,
           treatment: treatment.deals,
         })
-  const sequential = sequentialReading(plan, base.zTest.z)
-  const significant = sequential === null ? base.significant : sequential.crossed
-  const result = { ...base, significant, srm, revenue, power, minimumDetectableEffect: mde, sequential }
-  return { ...result, summary: summarize(result, { control, treatment }, input.labels) }
+  const sequential: Verdict['sequential'] =
+    look === null
+      ? null
+      : {
+          lookNumber: look.lookNumber,
+          boundary: look.boundary,
+          cumulativeAlpha: look.cumulativeAlpha,
+          planAlpha: plan.alpha,
+          nominalAlpha,
+          crossed: primary.significant,
+        }
+  const result = { ...base, srm, revenue, power, minimumDetectableEffect: mde, sequential }
+  return { ...result, summary: summarize(result, counts, input.labels) }
 }
 
-function sequentialReading(plan: Plan, z: number | null): Verdict['sequential'] {
+/** The default primary method of a plan without one (see Plan.primaryMethod). */
+function plannedMethod(plan: Plan, { control, treatment }: ArmCounts): PrimaryMethod {
+  const deals = control.deals + treatment.deals
+  const pooled = deals > 0 ? (control.conversions + treatment.conversions) / deals : 0
+  return recommendPrimaryMethod({
+    controlDeals: Math.round(plan.targetDeals * plan.controlShare),
+    treatmentDeals: Math.round(plan.targetDeals * (1 - plan.controlShare)),
+    baselineRate: plan.baselineRate ?? pooled,
+  })
+}
+
+/** The current look and its boundary, when the plan has interim looks. */
+function lookOf(plan: Plan): { lookNumber: number; boundary: number; cumulativeAlpha: number } | null {
   const fractions =
     plan.informationFractions ??
     (plan.interimLooks !== undefined && plan.interimLooks > 1
@@ -166,8 +219,14 @@ function sequentialReading(plan: Plan, z: number | null): Verdict['sequential'] 
       `must be a look between 1 and ${fractions.length}, got ${look}`,
     )
   }
-  const { boundaries, cumulativeAlpha } = boundariesFor(plan.alpha, fractions)
-  const boundary = boundaries[look - 1]!
-  const crossed = z !== null && (plan.alternative === 'greater' ? z >= boundary : Math.abs(z) >= boundary)
-  return { lookNumber: look, boundary, cumulativeAlpha: cumulativeAlpha[look - 1]!, crossed }
+  // A one-sided plan at α spends α on its one side: the two-sided design at 2α.
+  const greater = plan.alternative === 'greater'
+  if (greater && !(plan.alpha < 0.5))
+    throw new StatsInputError('plan.alpha', 'must be below 0.5 for a one-sided plan with looks')
+  const { boundaries, cumulativeAlpha } = boundariesFor(greater ? 2 * plan.alpha : plan.alpha, fractions)
+  return {
+    lookNumber: look,
+    boundary: boundaries[look - 1]!,
+    cumulativeAlpha: greater ? cumulativeAlpha[look - 1]! / 2 : cumulativeAlpha[look - 1]!,
+  }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
+  normalUpper,
+  whyDifferent,
   compareRevenue,
   minimumDetectableEffect,
   obrienFlemingBoundaries,
@@ -22,8 +24,8 @@ const practice = { treatment: { deals: 62, conversions: 17 }, control: { deals: 
 
 describe('verdict', () => {
   it('joins significance, SRM, power and MDE at the plan’s alpha', () => {
-    const v = verdict({ ...practice, plan })
-    const base = significance({ ...practice, confidence: 0.95, alternative: 'two-sided' })
+    const v = verdict({ ...practice, plan: { ...plan, primaryMethod: 'score' } })
+    const base = significance({ ...practice, confidence: 0.95, alternative: 'two-sided', method: 'score' })
     for (const key of Object.keys(base) as (keyof typeof base)[]) expect(v[key]).toEqual(base[key])
     expect(v.srm.mismatch).toBe(false)
     expect(v.revenue).toBeNull()
@@ -71,17 +73,103 @@ describe('verdict', () => {
     expect(sums.revenue!.welch.pValue).toBeCloseTo(raw.revenue!.welch.pValue!, 12)
   })
 
-  it('at an interim look, is significant only past the O’Brien-Fleming boundary', () => {
+  it('at an interim look, runs the primary at the look’s nominal alpha: significant only past the boundary', () => {
     const strong = { treatment: { deals: 150, conversions: 60 }, control: { deals: 150, conversions: 30 } }
     const atLook = verdict({ ...strong, plan: { ...plan, interimLooks: 4, lookNumber: 1 } })
-    expect(atLook.sequential!.boundary).toBeCloseTo(
-      obrienFlemingBoundaries(0.05, [0.25, 0.5, 0.75, 1]).boundaries[0]!,
-      12,
-    )
+    const boundary = obrienFlemingBoundaries(0.05, [0.25, 0.5, 0.75, 1]).boundaries[0]!
+    expect(atLook.sequential!.boundary).toBeCloseTo(boundary, 12)
+    expect(atLook.sequential!.planAlpha).toBe(0.05)
+    expect(atLook.sequential!.nominalAlpha).toBeCloseTo(2 * normalUpper(boundary), 15)
+    expect(atLook.primary.alpha).toBe(atLook.sequential!.nominalAlpha)
     expect(atLook.pValue).toBeLessThan(0.05)
-    expect(atLook.sequential!.crossed).toBe(Math.abs(atLook.zTest.z!) >= atLook.sequential!.boundary)
+    expect(atLook.sequential!.crossed).toBe(Math.abs(atLook.zTest.z!) >= boundary)
     expect(atLook.significant).toBe(atLook.sequential!.crossed)
+    expect(atLook.difference.interval![0] > 0).toBe(atLook.significant)
     expect(verdict({ ...strong, plan: { ...plan, interimLooks: 4, lookNumber: 4 } }).significant).toBe(true)
+  })
+
+  it('at every look, significant ⇔ boundary crossed ⇔ the repeated confidence intervals exclude 0', () => {
+    const fractions = [0.1, 0.4, 0.7, 1]
+    for (const method of ['score', 'exact'] as const)
+      for (const alternative of ['two-sided', 'greater'] as const)
+        for (const [tx, cx] of [
+          [18, 6],
+          [14, 8],
+          [25, 5],
+        ] as const) {
+          for (let look = 1; look <= fractions.length; look++) {
+            const v = verdict({
+              treatment: { deals: 40, conversions: tx },
+              control: { deals: 40, conversions: cx },
+              plan: {
+                ...plan,
+                alternative,
+                informationFractions: fractions,
+                lookNumber: look,
+                primaryMethod: method,
+              },
+            })
+            const s = v.sequential!
+            expect(s.nominalAlpha).toBeCloseTo(
+              (alternative === 'greater' ? 1 : 2) * normalUpper(s.boundary),
+              15,
+            )
+            expect(v.significant).toBe(v.pValue! < s.nominalAlpha)
+            expect(s.crossed).toBe(v.significant)
+            expect(
+              v.primary.difference.interval![0]! > 0 || (v.primary.difference.interval![1] ?? 1) < 0,
+            ).toBe(v.significant)
+            if (method === 'score') {
+              const z = v.zTest.z!
+              expect(s.crossed).toBe(alternative === 'greater' ? z >= s.boundary : Math.abs(z) >= s.boundary)
+            }
+          }
+        }
+  })
+
+  it('designs a one-sided plan with looks at its alpha on one side (the two-sided design at 2α)', () => {
+    const v = verdict({
+      ...practice,
+      plan: { ...plan, alternative: 'greater', interimLooks: 2, lookNumber: 2 },
+    })
+    const design = obrienFlemingBoundaries(0.1, [0.5, 1])
+    expect(v.sequential!.boundary).toBe(design.boundaries[1])
+    expect(v.sequential!.cumulativeAlpha).toBeCloseTo(0.05, 12)
+  })
+
+  it('keeps explicit information fractions and refuses a look outside them', () => {
+    const fractions = [0.2, 0.55, 1]
+    const v = verdict({ ...practice, plan: { ...plan, informationFractions: fractions, lookNumber: 2 } })
+    expect(v.sequential!.boundary).toBe(obrienFlemingBoundaries(0.05, fractions).boundaries[1])
+    for (const lookNumber of [0, 4, 1.5])
+      expect(() =>
+        verdict({ ...practice, plan: { ...plan, informationFractions: fractions, lookNumber } }),
+      ).toThrow(StatsInputError)
+  })
+
+  it('uses the plan’s primary method, else the rule on the planned arms at the plan’s baseline', () => {
+    expect(verdict({ ...practice, plan: { ...plan, primaryMethod: 'exact' } }).primary.method).toBe('exact')
+    // 150 + 150 planned deals at a 2 % baseline: 3 expected conversions per arm
+    expect(verdict({ ...practice, plan: { ...plan, baselineRate: 0.02 } }).primary.method).toBe('exact')
+    expect(verdict({ ...practice, plan: { ...plan, baselineRate: 0.15 } }).primary.method).toBe('score')
+  })
+
+  it('lists the other methods as checks, each with why it may differ', () => {
+    const v = verdict({ ...practice, plan: { ...plan, primaryMethod: 'exact' } })
+    expect(v.checks.map((c) => [c.method, c.whyDifferent])).toEqual([
+      ['fisher', 'conditions_on_conversions'],
+      ['chiSquare', 'large_sample_approximation'],
+      ['chiSquareYates', 'continuity_correction'],
+      ['zTest', 'large_sample_approximation'],
+      ['newcombe', 'combines_arm_intervals'],
+      ['katz', 'log_scale_approximation'],
+      ['bayes', 'probability_not_p_value'],
+    ])
+    expect(v.recommended).toBe('fisher')
+    for (const c of v.checks) {
+      expect(whyDifferent[c.whyDifferent].en.length).toBeGreaterThan(20)
+      expect(whyDifferent[c.whyDifferent].ru.length).toBeGreaterThan(20)
+    }
   })
 
   it('says in both languages what a leader needs, with locale number formats', () => {
@@ -89,10 +177,10 @@ describe('verdict', () => {
     expect(en).toContain('62 deals with the change, 60 without.')
     expect(en).toContain('27.4%')
     expect(en).toContain('about 95%')
-    expect(en).toContain('not yet conclusive (p = 0.12)')
+    expect(en).toContain('not yet conclusive (score test, p = 0.094)')
     expect(ru).toContain('62 сделки с изменением')
     expect(ru).toMatch(/27,4\s%/)
-    expect(ru).toContain('p = 0,12')
+    expect(ru).toContain('пока не доказана (score-тест, p = 0,094)')
   })
 
   it('uses the wording labels given by the server', () => {
