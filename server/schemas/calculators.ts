@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { EXACT_MAX_TABLES, exactTables, reasonCodes, whyDifferent } from '../../stats/index.ts'
 
 // The calculators' bodies. Field names and defaults are a contract with the web app and with
 // integrators: change them only with a new route.
@@ -21,8 +22,33 @@ const Arm = z
   })
 
 export const SignificanceInput = z
-  .object({ control: Arm, treatment: Arm, confidence: Confidence, alternative: Alternative })
+  .object({
+    control: Arm,
+    treatment: Arm,
+    confidence: Confidence.describe('Level of the arms’ intervals and of the checks’ intervals'),
+    alternative: Alternative,
+    alpha: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .optional()
+      .describe('Level of the primary analysis; default 1 − confidence, i.e. 0.05'),
+    method: z
+      .enum(['exact', 'score'])
+      .optional()
+      .describe(
+        'Primary analysis: exact unconditional test or large-sample score test; default exact when the ' +
+          'smallest expected count is under 5 (and the table is small enough to enumerate), else score',
+      ),
+  })
   .strict()
+  .refine(
+    (b) => b.method !== 'exact' || exactTables(b.control.deals, b.treatment.deals) <= EXACT_MAX_TABLES,
+    {
+      message: `the exact test enumerates (control deals + 1)·(treatment deals + 1) tables, at most ${EXACT_MAX_TABLES}; use "score"`,
+      path: ['method'],
+    },
+  )
   .openapi('SignificanceInput')
 
 export const SampleSizeInput = z
@@ -120,12 +146,49 @@ export const SequentialInput = z
 const Nullable = z.number().nullable()
 const Interval = z.tuple([Nullable, Nullable]).readonly().nullable()
 
+const Reason = z.enum(reasonCodes as [string, ...string[]]).nullable()
+
+/** stats/primary.ts PrimaryResult: the one answer, whose p-value and intervals come from one test. */
+export const PrimaryAnalysis = z
+  .object({
+    method: z.enum(['exact', 'score']),
+    alternative: z.enum(['two-sided', 'greater']),
+    alpha: z.number().describe('The level the test ran at (at an interim look: the look’s nominal level)'),
+    pValue: Nullable.describe('Null only when an arm has no deals'),
+    significant: z.boolean().describe('pValue < alpha; then both intervals exclude no change, and only then'),
+    difference: z
+      .object({ estimate: Nullable, interval: Interval })
+      .describe('Treatment − control rate, as a fraction (0.05 = five points); an open end is null'),
+    relativeLift: z
+      .object({ estimate: Nullable, interval: Interval })
+      .describe('Treatment rate / control rate − 1; an open end is null'),
+    reason: Reason.describe('Why a part is null, or why the planned method could not run'),
+  })
+  .openapi('PrimaryAnalysis')
+
+/** stats/checks.ts Check: another method, shown apart, with the code of why it may differ. */
+export const Check = z
+  .object({
+    method: z.enum(['fisher', 'chiSquare', 'chiSquareYates', 'zTest', 'newcombe', 'katz', 'bayes']),
+    pValue: Nullable,
+    measure: z.enum(['oddsRatio', 'difference', 'relativeLift', 'probabilityTreatmentBetter']).nullable(),
+    estimate: Nullable,
+    interval: Interval,
+    whyDifferent: z.enum(Object.keys(whyDifferent) as [string, ...string[]]),
+  })
+  .openapi('Check')
+
 export const SignificanceResult = z
   .object({
     control: z.object({ rate: Nullable, interval: Interval }),
     treatment: z.object({ rate: Nullable, interval: Interval }),
-    difference: z.object({ estimate: Nullable, interval: Interval }),
-    relativeLift: z.object({ estimate: Nullable, interval: Interval }),
+    primary: PrimaryAnalysis,
+    difference: z
+      .object({ estimate: Nullable, interval: Interval })
+      .describe('The primary analysis’s difference'),
+    relativeLift: z
+      .object({ estimate: Nullable, interval: Interval })
+      .describe('The primary analysis’s relative lift'),
     fisher: z.object({ pValue: Nullable, oddsRatio: Nullable, oddsRatioInterval: Interval }),
     chiSquare: z.object({ statistic: Nullable, pValue: Nullable }),
     chiSquareYates: z.object({ statistic: Nullable, pValue: Nullable }),
@@ -134,9 +197,14 @@ export const SignificanceResult = z
       probabilityTreatmentBetter: Nullable,
       expectedLoss: z.object({ treatment: Nullable, control: Nullable }),
     }),
-    recommended: z.enum(['fisher', 'chiSquare']),
-    pValue: Nullable,
-    significant: z.boolean().nullable(),
+    checks: z.array(Check),
+    recommended: z
+      .enum(['fisher', 'chiSquare'])
+      .describe(
+        'Kept for compatibility: the check of the primary’s family (exact → fisher, score → chiSquare)',
+      ),
+    pValue: Nullable.describe('The primary analysis’s p-value'),
+    significant: z.boolean().nullable().describe('The primary analysis’s significance'),
   })
   .openapi('SignificanceResult')
 export const SampleSizeResult = z

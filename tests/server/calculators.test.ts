@@ -22,26 +22,74 @@ describe('the calculators, without signing in', () => {
     expect(res.status).toBe(200)
     expect(Object.keys(res.body).sort()).toEqual([
       'bayes',
+      'checks',
       'chiSquare',
       'chiSquareYates',
       'control',
       'difference',
       'fisher',
       'pValue',
+      'primary',
       'recommended',
       'relativeLift',
       'significant',
       'treatment',
       'zTest',
     ])
-    // R: fisher.test(matrix(c(17, 9, 45, 51), 2))$p.value
+    // 9.6 expected conversions in the smaller arm: the score test is the primary.
+    // R: prop.test(c(17, 9), c(62, 60), correct = FALSE)$p.value
+    expect(res.body.primary).toMatchObject({ method: 'score', alternative: 'two-sided', alpha: 0.05 })
+    close(res.body.primary.pValue, 0.0939998369147212)
+    expect(res.body).toMatchObject({ recommended: 'chiSquare', significant: false, control: { rate: 0.15 } })
+    expect(res.body.pValue).toBe(res.body.primary.pValue)
+    expect(res.body.difference).toMatchObject(res.body.primary.difference)
+    // R: fisher.test(matrix(c(17, 9, 45, 51), 2))$p.value, now a check
     close(res.body.fisher.pValue, 0.122334084604597)
-    expect(res.body).toMatchObject({ recommended: 'fisher', significant: false, control: { rate: 0.15 } })
-    close(res.body.pValue, 0.122334084604597)
+    expect(res.body.checks.find((c: { method: string }) => c.method === 'fisher')).toMatchObject({
+      whyDifferent: 'conditions_on_conversions',
+    })
     close(res.body.bayes.probabilityTreatmentBetter, 0.9508079675867457, 1e-8)
   })
 
-  it('significance: "greater" makes Fisher one-sided', async () => {
+  it('significance: the primary analysis in its documented shape, intervals inverting its test', async () => {
+    const res = await calc('significance', {
+      control: { deals: 60, conversions: 9 },
+      treatment: { deals: 62, conversions: 17 },
+      alpha: 0.1,
+    })
+    expect(Object.keys(res.body.primary).sort()).toEqual([
+      'alpha',
+      'alternative',
+      'difference',
+      'method',
+      'pValue',
+      'reason',
+      'relativeLift',
+      'significant',
+    ])
+    // p = 0.094 < 0.1: significant, and then both intervals exclude no change
+    expect(res.body.primary).toMatchObject({ alpha: 0.1, significant: true, reason: null })
+    expect(res.body.primary.difference.interval[0]).toBeGreaterThan(0)
+    expect(res.body.primary.relativeLift.interval[0]).toBeGreaterThan(0)
+  })
+
+  it('significance: method "exact" gives the exact unconditional test (SciPy barnard_exact)', async () => {
+    const res = await calc('significance', {
+      control: { deals: 60, conversions: 9 },
+      treatment: { deals: 62, conversions: 17 },
+      method: 'exact',
+    })
+    expect(res.status).toBe(200)
+    // SciPy: barnard_exact([[17, 9], [45, 51]], pooled=True).pvalue (its optimiser: ~1e-9)
+    close(res.body.primary.pValue, 0.1065757025515511, 1e-7)
+    expect(res.body.primary).toMatchObject({ method: 'exact', significant: false })
+    expect(res.body.recommended).toBe('fisher')
+    const [lower, upper] = res.body.primary.difference.interval
+    expect(lower).toBeLessThan(0)
+    expect(upper).toBeGreaterThan(0)
+  })
+
+  it('significance: "greater" makes the primary and Fisher one-sided, the intervals open above', async () => {
     const res = await calc('significance', {
       control: { deals: 60, conversions: 9 },
       treatment: { deals: 62, conversions: 17 },
@@ -49,6 +97,12 @@ describe('the calculators, without signing in', () => {
     })
     // R: fisher.test(matrix(c(17, 9, 45, 51), 2), alternative = "greater")$p.value
     close(res.body.fisher.pValue, 0.0724918026719729)
+    // R: pnorm(sqrt(prop.test(c(17, 9), c(62, 60), correct = FALSE)$statistic), lower.tail = FALSE)
+    close(res.body.primary.pValue, 0.0939998369147212 / 2, 1e-9)
+    expect(res.body.primary.difference.interval[1]).toBeNull()
+    expect(res.body.primary.relativeLift.interval[1]).toBeNull()
+    expect(res.body.primary.significant).toBe(true)
+    expect(res.body.primary.difference.interval[0]).toBeGreaterThan(0)
   })
 
   it('significance: no deals gives nulls with reasons, not an error', async () => {
@@ -59,6 +113,18 @@ describe('the calculators, without signing in', () => {
     expect(res.status).toBe(200)
     expect(res.body.control.rate).toBeNull()
     expect(res.body.difference).toMatchObject({ estimate: null, reason: 'no_deals' })
+    expect(res.body.primary).toMatchObject({ pValue: null, significant: false, reason: 'no_deals' })
+  })
+
+  it('significance: a control without conversions leaves the lift undefined, its interval open above', async () => {
+    const res = await calc('significance', {
+      control: { deals: 10, conversions: 0 },
+      treatment: { deals: 10, conversions: 4 },
+    })
+    expect(res.body.primary.method).toBe('exact')
+    expect(res.body.primary.relativeLift.estimate).toBeNull()
+    expect(res.body.primary.relativeLift.interval[1]).toBeNull()
+    expect(res.body.primary.reason).toBe('control_has_no_conversions')
   })
 
   it("sample size: R's power.prop.test with the defaults", async () => {
@@ -144,6 +210,25 @@ describe('the calculators, without signing in', () => {
       { control: { deals: 5, conversions: 1 }, treatment: { deals: 5, conversions: 1 }, confidence: 1.5 },
       'body.confidence',
     ],
+    [
+      'significance',
+      { control: { deals: 5, conversions: 1 }, treatment: { deals: 5, conversions: 1 }, alpha: 1 },
+      'body.alpha',
+    ],
+    [
+      'significance',
+      { control: { deals: 5, conversions: 1 }, treatment: { deals: 5, conversions: 1 }, method: 'fisher' },
+      'body.method',
+    ],
+    [
+      'significance',
+      {
+        control: { deals: 1000, conversions: 3 },
+        treatment: { deals: 1000, conversions: 9 },
+        method: 'exact',
+      },
+      'body.method',
+    ],
     ['sample-size', { baselineRate: 1.2, minimumDetectableEffect: 0.1 }, 'body.baselineRate'],
     ['sample-size', { baselineRate: 0.95, minimumDetectableEffect: 0.1 }, 'body.minimumDetectableEffect'],
     ['sample-size', { baselineRate: 0.1, minimumDetectableEffect: 0 }, 'body.minimumDetectableEffect'],
@@ -164,10 +249,25 @@ describe('the calculators, without signing in', () => {
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path)
   })
 
-  it('are in the OpenAPI document', async () => {
+  it('are in the OpenAPI document, the primary analysis with its shape', async () => {
     const doc = await ctx.request({}, 'GET', '/api/openapi.json')
     for (const name of ['significance', 'sample-size', 'power', 'revenue', 'srm', 'adjust', 'sequential']) {
       expect(doc.body.paths[`/api/calculators/${name}`]?.post).toBeDefined()
     }
+    const schemas = doc.body.components.schemas
+    expect(schemas.SignificanceResult.properties.primary).toEqual({
+      $ref: '#/components/schemas/PrimaryAnalysis',
+    })
+    expect(Object.keys(schemas.PrimaryAnalysis.properties).sort()).toEqual([
+      'alpha',
+      'alternative',
+      'difference',
+      'method',
+      'pValue',
+      'reason',
+      'relativeLift',
+      'significant',
+    ])
+    expect(schemas.SignificanceInput.properties.method.enum).toEqual(['exact', 'score'])
   })
 })
