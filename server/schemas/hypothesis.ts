@@ -27,6 +27,16 @@ const fields = {
     .default(null)
     .describe('Expected absolute change of the rate (0.1 = ten points)'),
   valuePerConversion: z.number().min(0).max(1e12).nullable().default(null),
+  yearlyEligibleDeals: z
+    .number()
+    .int()
+    .min(0)
+    .max(1e9)
+    .nullable()
+    .default(null)
+    .describe(
+      "Deals a year that pass the hypothesis's stage, for the money a roll-out is worth; the segment's yearly deals when null",
+    ),
   ice: z.object({ impact: Ice, confidence: Ice, ease: Ice }).strict().nullable().default(null),
   ownerId: Id.nullable().default(null),
   status: z.enum(['draft', 'ready']).default('draft').describe('Later states are set by tests and decisions'),
@@ -64,6 +74,7 @@ export const Hypothesis = z
     baselineRate: z.number().nullable(),
     expectedLift: z.number().nullable(),
     valuePerConversion: z.number().nullable(),
+    yearlyEligibleDeals: z.number().nullable(),
     ice: z
       .object({ impact: z.number(), confidence: z.number(), ease: z.number(), score: z.number() })
       .nullable(),
@@ -94,6 +105,7 @@ export const toHypothesis = (r: HypothesisRow, links: HypothesisLinks): z.infer<
   baselineRate: r.baseline_rate,
   expectedLift: r.expected_lift,
   valuePerConversion: r.value_per_conversion,
+  yearlyEligibleDeals: r.yearly_eligible_deals,
   ice:
     r.ice_impact != null && r.ice_confidence != null && r.ice_ease != null
       ? {
@@ -125,6 +137,7 @@ export const toHypothesisRow = (
   baseline_rate: input.baselineRate,
   expected_lift: input.expectedLift,
   value_per_conversion: input.valuePerConversion,
+  yearly_eligible_deals: input.yearlyEligibleDeals,
   owner_id: input.ownerId,
   status: input.status,
   ice_impact: input.ice?.impact ?? null,

@@ -72,6 +72,8 @@ export const TestResults = z
           'A running test due to complete (its time is up, or its target met): the sweep or the next deals complete it; the results already read it as completed',
         ),
     }),
+    currency: z.string().describe("ISO 4217 code of the workspace's money amounts"),
+    timeZone: z.string().describe("The workspace's time zone: the series' days are its calendar days"),
     plan: TestPlan,
     provisional: z
       .boolean()
@@ -200,20 +202,35 @@ export const Portfolio = z
           .nullable(),
         impact: z
           .object({
+            conclusive: z.boolean().describe('The primary analysis found the rise significant'),
             yearly: z.number(),
             interval: Interval,
             basis: z.object({ yearlyDeals: z.number(), valuePerConversion: z.number() }),
           })
           .nullable()
           .describe(
-            "Expected yearly value: the rise × the segment's yearly deals × the value of a conversion",
+            "Expected yearly value of a finished test: the rise × the yearly deals at the hypothesis's stage (the segment's when not given) × the value of a conversion, with its interval; null while running",
           ),
+        closeOut: z.enum(['supported', 'refuted', 'inconclusive']).nullable(),
         decision: z
-          .object({ id: z.number(), verdict: z.string().nullable(), decidedAt: z.string() })
+          .object({
+            id: z.number(),
+            verdict: z.string().nullable(),
+            decidedAt: z.string(),
+            unprovenAcknowledged: z.boolean().describe('Rolled out without proof, acknowledged as such'),
+          })
           .nullable(),
         adjustedPValue: N.describe('Adjusted over the tests concluded in the period'),
       }),
     ),
+    currency: z.string().describe("ISO 4217 code of the workspace's money amounts"),
+    rolledOutImpact: z
+      .object({
+        yearly: z.number().describe('Sum of the expected yearly value of proven roll-outs'),
+        tests: z.array(z.number()).describe('The proven roll-outs it adds up'),
+        unproven: z.array(z.number()).describe('Roll-outs whose rise is not proven: not counted'),
+      })
+      .describe('The money leadership can count on'),
     running: z.array(z.number()),
     awaitingDecision: z.array(z.number()),
     decided: z.array(z.number()),

@@ -33,6 +33,7 @@ function hypothesisColumns(input: z.infer<typeof UpdateHypothesis>) {
     baselineRate: 'baseline_rate',
     expectedLift: 'expected_lift',
     valuePerConversion: 'value_per_conversion',
+    yearlyEligibleDeals: 'yearly_eligible_deals',
     ownerId: 'owner_id',
     status: 'status',
   })

@@ -72,10 +72,13 @@ export async function workspacePortfolio(
       srmMismatch: verdict.srm.mismatch,
       summary: verdict.summary[query.lang],
     }
-    const diff = result?.difference
+    // Money only for a finished test: a running test's estimate is not a result yet.
+    const finished = r.status === 'completed' || r.status === 'decided'
+    const diff = finished ? result?.difference : undefined
     const impact =
       diff && diff.estimate !== null && r.yearly_deals !== null && r.value_per_conversion !== null
         ? {
+            conclusive: result!.significant === true,
             yearly: diff.estimate * r.yearly_deals * r.value_per_conversion,
             interval: diff.interval
               ? ([
@@ -105,8 +108,14 @@ export async function workspacePortfolio(
       },
       result,
       impact,
+      closeOut: r.close_out_outcome,
       decision: r.decision_id
-        ? { id: r.decision_id, verdict: r.verdict, decidedAt: r.decided_at!.toISOString() }
+        ? {
+            id: r.decision_id,
+            verdict: r.verdict,
+            decidedAt: r.decided_at!.toISOString(),
+            unprovenAcknowledged: r.unproven_acknowledged ?? false,
+          }
         : null,
       concludedInPeriod: r.completed_at !== null && r.completed_at >= from && r.completed_at < to,
     }
@@ -118,7 +127,21 @@ export async function workspacePortfolio(
         query.adjust,
       )
     : []
+  // The money leadership can count on: roll-outs whose result is proven. Others are listed apart.
+  const rolledOut = tests.filter((t) => t.decision?.verdict === 'roll_out' && t.impact)
+  const conclusive = rolledOut.filter((t) => t.impact!.conclusive)
+  const { currency } = await db
+    .selectFrom('workspaces')
+    .select('currency')
+    .where('id', '=', scope.workspaceId)
+    .executeTakeFirstOrThrow()
   return {
+    currency,
+    rolledOutImpact: {
+      yearly: conclusive.reduce((sum, t) => sum + t.impact!.yearly, 0),
+      tests: conclusive.map((t) => t.id),
+      unproven: rolledOut.filter((t) => !t.impact!.conclusive).map((t) => t.id),
+    },
     tests: tests.map(({ concludedInPeriod, ...t }) => ({
       ...t,
       adjustedPValue:

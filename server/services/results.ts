@@ -216,12 +216,12 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     .innerJoin('hypotheses as h', 'h.id', 't.hypothesis_id')
     .innerJoin('workspaces as w', 'w.id', 't.workspace_id')
     .selectAll('t')
-    .select(['h.baseline_rate', 'h.expected_lift', 'w.time_zone'])
+    .select(['h.baseline_rate', 'h.expected_lift', 'w.time_zone', 'w.currency'])
     .where('t.id', '=', testId)
     .where('t.workspace_id', '=', scope.workspaceId)
     .executeTakeFirst()
   if (!row) throw notFound('Test')
-  const { baseline_rate, expected_lift, time_zone, ...test } = row
+  const { baseline_rate, expected_lift, time_zone, currency, ...test } = row
   const hypothesis: HypothesisBasis = { baseline_rate, expected_lift }
   if (test.status === 'draft' || !test.frozen_plan)
     throw wrongState('The test has not started: there are no results yet')
@@ -266,6 +266,8 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
       completionReason: test.completion_reason,
       completionDue: due && { reason: due.reason, at: due.at.toISOString() },
     },
+    currency,
+    timeZone: time_zone,
     plan: {
       ...plan,
       primaryMethod: plan.primaryMethod ?? null,

@@ -179,7 +179,7 @@ describe('a test run end to end by an integration with an API key', () => {
     const entry = portfolio.body.tests.find((t: { id: number }) => t.id === test.id)
     expect(entry).toMatchObject({
       status: 'completed',
-      progress: { deals: { total: 40 } },
+      progress: { deals: { total: 41 } },
       result: { pValue: expected.pValue },
       adjustedPValue: expected.pValue,
     })

@@ -153,11 +153,12 @@ describe('the portfolio', () => {
       sql: squash(`
     select t.id, t.name, t.status, t.hypothesis_id, h.change, h.primary_metric, h.baseline_rate, h.expected_lift,
       t.frozen_plan, t.target_deals,
-      t.started_at, t.completed_at, t.completion_reason, r.barrier_id, g.id as segment_id, g.name as segment_name, g.yearly_deals,
+      t.started_at, t.completed_at, t.completion_reason, t.close_out_outcome, r.barrier_id, g.id as segment_id,
+      g.name as segment_name, coalesce(h.yearly_eligible_deals, g.yearly_deals) as yearly_deals,
       coalesce(h.value_per_conversion, g.value_per_conversion) as value_per_conversion,
       coalesce(ac.deals, 0) as c_deals, coalesce(ac.conversions, 0) as c_conversions,
       coalesce(at.deals, 0) as t_deals, coalesce(at.conversions, 0) as t_conversions,
-      d.id as decision_id, d.verdict, d.decided_at
+      d.id as decision_id, d.verdict, d.decided_at, d.unproven_acknowledged
     from tests t
     join hypotheses h on h.id = t.hypothesis_id
     join recommendations r on r.id = h.recommendation_id
@@ -166,7 +167,9 @@ describe('the portfolio', () => {
     join segments g on g.id = j.segment_id
     left join arm_totals ac on ac.test_id = t.id and ac."group" = 'control'
     left join arm_totals at on at.test_id = t.id and at."group" = 'treatment'
-    left join lateral (select id, verdict, decided_at from decisions where test_id = t.id order by id desc limit 1) d on true
+    left join lateral (
+      select id, verdict, decided_at, unproven_acknowledged from decisions where test_id = t.id order by id desc limit 1
+    ) d on true
     where t.workspace_id = $1
     order by t.id`),
       parameters: [3],
