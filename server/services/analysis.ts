@@ -123,6 +123,7 @@ export function verdictFor(
       alternative: plan.alternative,
       controlShare: plan.controlShare,
       targetDeals: plan.targetDeals,
+      ...(plan.primaryMethod !== null ? { primaryMethod: plan.primaryMethod } : {}),
       ...(plan.baselineRate !== null ? { baselineRate: plan.baselineRate } : {}),
       ...(plan.expectedLift !== null ? { expectedLift: plan.expectedLift } : {}),
       ...(plan.sequential

@@ -19,6 +19,7 @@ import type {
 import type { Scope } from '../context.ts'
 import { ApiError, notFound, pipelineRule } from '../errors.ts'
 import { planOf, toPlanColumns } from '../schemas/test.ts'
+import * as stats from '../../stats/index.ts'
 import { plannedLookDeals } from '../lib/looks.ts'
 import { analysisPlan, verdictFor, type HypothesisBasis } from './analysis.ts'
 import { recordAudit } from './audit.ts'
@@ -157,9 +158,15 @@ async function timeZoneOf(trx: Transaction<DB>, workspaceId: number) {
 function freezePlan(test: TestRow, hypothesis: HypothesisBasis): TestPlan {
   const plan = planOf(test)
   const control = Math.round(plan.targetDeals * plan.controlShare)
-  const primaryMethod = test.primary_method ?? undefined
-  void control
-  void hypothesis
+  // Without a baseline rate the design assumes 50 %, where expected counts are largest: the exact
+  // test is then chosen only for the smallest tables.
+  const primaryMethod =
+    test.primary_method ??
+    stats.recommendPrimaryMethod({
+      controlDeals: control,
+      treatmentDeals: plan.targetDeals - control,
+      baselineRate: hypothesis.baseline_rate ?? 0.5,
+    })
   return {
     ...plan,
     primaryMethod,
