@@ -152,6 +152,9 @@ describe('the lifecycle table', () => {
               lookDeals: [100],
               stopForEfficacy: false,
             })
+            // The primary analysis is settled at the start, from the planned arms.
+            expect(['exact', 'score']).toContain(after.frozen_plan!.primaryMethod)
+            expect(after.primary_method).toBe(after.frozen_plan!.primaryMethod)
             expect(after.completed_at).toBeNull()
             break
           case 'pause':
