@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { reasonCodes } from '../../stats/index.ts'
+import { Check, PrimaryAnalysis } from './calculators.ts'
 import { CloseOut, CloseOutOutcome, TestPlan, TestStatus } from './test.ts'
 
 // The shapes of the results and the portfolio, for the OpenAPI document and the web client.
@@ -22,6 +23,8 @@ export const Verdict = z
     chiSquareYates: z.object({ statistic: N, pValue: N, reason: Reason }),
     zTest: z.object({ z: N, pValue: N, reason: Reason }),
     bayes: z.object({ probabilityTreatmentBetter: N, expectedLoss: z.object({ treatment: N, control: N }) }),
+    primary: PrimaryAnalysis.describe("THE result: the plan's primary analysis, frozen at the start"),
+    checks: z.array(Check).describe('Other methods, shown apart, each with why it may differ'),
     recommended: z.enum(['fisher', 'chiSquare']),
     pValue: N,
     significant: z.boolean().nullable(),
