@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { z } from '@hono/zod-openapi'
-import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
+import type { DB, TestPlan, TestRow, TestStatus } from '../../db/tables/index.ts'
 import { pageById, toPage, type Paging } from '../../db/queries/paging.ts'
 import * as stats from '../../stats/index.ts'
 import type { Scope } from '../context.ts'
@@ -91,14 +91,14 @@ async function present(db: Db, row: TestRow) {
 export async function listTests(
   db: Kysely<DB>,
   scope: Scope,
-  filter: Paging & { status?: string | undefined; hypothesis?: number | undefined },
+  filter: Paging & { status?: TestStatus | undefined; hypothesis?: number | undefined },
 ) {
   const rows = await pageById(
     db
       .selectFrom('tests')
       .selectAll()
       .where('workspace_id', '=', scope.workspaceId)
-      .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status as never))
+      .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!))
       .$if(filter.hypothesis !== undefined, (q) => q.where('hypothesis_id', '=', filter.hypothesis!)),
     'id',
     filter,
