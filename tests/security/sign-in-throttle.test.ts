@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/app.ts'
+import { readConfig } from '../../server/config.ts'
 import { createTestContext, PASSWORD, type TestContext } from '../helpers/context.ts'
 import { httpFrom, serveApp, tally } from './helpers.ts'
 
@@ -175,5 +176,16 @@ describe('the counters', () => {
     const other = await ctx.newUser('cleanup-trigger')
     expect((await login(other.email, 'wrong')).status).toBe(401)
     expect(await rows()).toBe(0)
+  })
+})
+
+describe('the TRUST_PROXY and ALLOW_PRIVATE_WEBHOOKS settings', () => {
+  it('are read and checked at start, naming the variable when wrong', () => {
+    const config = readConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1', ALLOW_PRIVATE_WEBHOOKS: '1' })
+    expect(config).toMatchObject({ trustProxy: '127.0.0.1, 10.0.0.0/8,::1', allowPrivateWebhooks: true })
+    expect(readConfig({})).toMatchObject({ trustProxy: '', allowPrivateWebhooks: false })
+    expect(() => readConfig({ TRUST_PROXY: 'proxy.internal' })).toThrow(/TRUST_PROXY/)
+    expect(() => readConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/)
+    expect(() => readConfig({ ALLOW_PRIVATE_WEBHOOKS: 'yes' })).toThrow(/ALLOW_PRIVATE_WEBHOOKS/)
   })
 })

