@@ -4,18 +4,26 @@ import {
   betaBinomial,
   fisherExact,
   minimumDetectableEffect,
+  obrienFlemingBoundaries,
+  primaryAnalysis,
   significance,
   summarize,
   verdict,
 } from '../../stats/index.ts'
 import type { Plan } from '../../stats/index.ts'
 
+// Wall time and this process's CPU time: on a machine shared with other work the CPU time is the
+// steadier figure.
 function time(label: string, run: () => unknown, repeat: number): void {
   for (let i = 0; i < Math.min(repeat, 50); i++) run()
   const start = performance.now()
+  const cpu = process.cpuUsage()
   for (let i = 0; i < repeat; i++) run()
   const each = (performance.now() - start) / repeat
-  console.log(`${label.padEnd(48)} ${each < 1 ? `${(each * 1000).toFixed(1)} µs` : `${each.toFixed(2)} ms`}`)
+  const used = process.cpuUsage(cpu)
+  const cpuEach = (used.user + used.system) / 1000 / repeat
+  const show = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`)
+  console.log(`${label.padEnd(56)} ${show(each).padStart(10)}   cpu ${show(cpuEach)}`)
 }
 
 const plan: Plan = {
@@ -44,6 +52,48 @@ time(
   5000,
 )
 time('  significance, 150 deals', () => significance(small), 5000)
+time('  primaryAnalysis score, 75 + 75 deals', () => primaryAnalysis({ ...small, method: 'score' }), 5000)
+time(
+  '  primaryAnalysis score, greater, 75 + 75',
+  () => primaryAnalysis({ ...small, method: 'score', alternative: 'greater' }),
+  5000,
+)
+time('  primaryAnalysis exact, 75 + 75 deals', () => primaryAnalysis({ ...small, method: 'exact' }), 10)
+time(
+  '  primaryAnalysis exact, greater, 75 + 75',
+  () => primaryAnalysis({ ...small, method: 'exact', alternative: 'greater' }),
+  10,
+)
+time(
+  '  primaryAnalysis exact, 20 + 20 deals',
+  () =>
+    primaryAnalysis({
+      treatment: { deals: 20, conversions: 12 },
+      control: { deals: 20, conversions: 5 },
+      method: 'exact',
+    }),
+  20,
+)
+time(
+  '  primaryAnalysis exact, 200 + 200 at 2 %',
+  () =>
+    primaryAnalysis({
+      treatment: { deals: 200, conversions: 7 },
+      control: { deals: 200, conversions: 2 },
+      method: 'exact',
+    }),
+  3,
+)
+time(
+  '  primaryAnalysis exact, 40 + 1000 (beyond the size limit: score)',
+  () =>
+    primaryAnalysis({
+      treatment: { deals: 40, conversions: 3 },
+      control: { deals: 1000, conversions: 20 },
+      method: 'exact',
+    }),
+  200,
+)
 time(
   '  minimum detectable effect, 150 deals',
   () =>
@@ -63,3 +113,14 @@ time('fisherExact, 10⁶ per arm at 50 %', () => fisherExact(million(0.5, 0.001)
 time('betaBinomial, 10⁶ per arm at 0.1 %', () => betaBinomial(million(0.001, 0.00015)), 20)
 time('verdict, 10⁶ per arm at 0.1 %', () => verdict({ ...million(0.001, 0.00015), plan }), 20)
 time('verdict, 10⁶ per arm at 50 %', () => verdict({ ...million(0.5, 0.001), plan }), 10)
+time(
+  'verdict, 150 deals, exact primary',
+  () => verdict({ ...small, plan: { ...plan, primaryMethod: 'exact' } }),
+  10,
+)
+time('obrienFlemingBoundaries, first look at 0.3 %', () => obrienFlemingBoundaries(0.05, [0.0034, 0.5, 1]), 5)
+time(
+  'obrienFlemingBoundaries, looks at 1 %, 2 %, … 5 %, 100 %',
+  () => obrienFlemingBoundaries(0.05, [0.01, 0.02, 0.03, 0.04, 0.05, 1]),
+  3,
+)
