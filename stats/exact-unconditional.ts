@@ -25,6 +25,10 @@ export interface Family {
   treatmentComplement(complement: number, pi: number, parameter: number): number
 }
 
+/**
+ * Nulls p_t − p_c = δ: the statistic differenceScore, nuisance π_c ∈ [max(0, −δ), min(1, 1 − δ)],
+ * p_t = π_c + δ. Example: differenceFamily(62, 60).nuisance(0.2) → [0, 0.8].
+ */
 export function differenceFamily(nt: number, nc: number): Family {
   return {
     kind: 'difference',
@@ -35,6 +39,10 @@ export function differenceFamily(nt: number, nc: number): Family {
   }
 }
 
+/**
+ * Nulls p_t = ρ·p_c: the statistic ratioScore, nuisance π_c ∈ [0, min(1, 1/ρ)], p_t = ρπ_c.
+ * Example: ratioFamily(62, 60).nuisance(2) → [0, 0.5].
+ */
 export function ratioFamily(nt: number, nc: number): Family {
   return {
     kind: 'ratio',
@@ -73,6 +81,12 @@ export interface Region {
   readonly all: boolean
 }
 
+/**
+ * The region of the tables at least as extreme as the observed statistic: two-sided |T| ≥ |t|(1 −
+ * TIE), 'greater' T ≥ t − TIE·|t| (SciPy's barnard_exact without the tie slack). Example: 3/3
+ * against 1/2, two-sided, δ = 0 → tables (a, b) = (0, 1), (0, 2), (1, 2), (2, 0), (3, 0), (3, 1):
+ * upper = [−1, −1, 0, 1], lower = [1, 2, 3, 3].
+ */
 export function regionOf(
   family: Family,
   nt: number,
@@ -357,7 +371,9 @@ function maximise(
 
 /**
  * The exact test of one table as a function of the walk's variable x: the parameter is
- * `parameterOf(x)` (δ = x, or ρ = eˣ).
+ * `parameterOf(x)` (δ = x, or ρ = eˣ); pValue(x) is sup over the nuisance of P(region) (supremum).
+ * Reference at no change: SciPy `barnard_exact([[x_t, x_c], [n_t − x_t, n_c − x_c]], alternative,
+ * pooled=True).pvalue`. Example: 17/62 against 9/60, difference family, pValue(0) → 0.106576.
  */
 export class ExactTest {
   private readonly evaluator: Evaluator

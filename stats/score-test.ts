@@ -21,7 +21,7 @@ export type Sidedness = 'two-sided' | 'greater'
  * Reference: statsmodels `score_test_proportions_2indep(..., compare='diff')` — whose cubic has
  * count0 where nobs0 belongs (statsmodels issue #10269), so the fixture's reference solves the
  * likelihood equation numerically instead (scripts/reference/primary.py).
- * Example: treatment 17/62, control 9/60, δ = 0.05 → p̃_t = 0.24563, p̃_c = 0.19563.
+ * Example: treatment 17/62, control 9/60, δ = 0.05 → p̃_t = 0.23443, p̃_c = 0.18443.
  */
 export function restrictedDifference(
   pt: number,
@@ -122,7 +122,7 @@ function nearer(best: number, candidate: number, target: number): number {
  * N = n_t + n_c, A = ρN, B = −(ρ(n_t + x_c) + x_t + n_c), C = x_t + x_c,
  * p̃_c = (−B − √(B² − 4AC))/(2A) (computed as 2C/(−B + √(B² − 4AC)), no cancellation), p̃_t = ρp̃_c.
  * Reference: statsmodels `score_test_proportions_2indep(..., compare='ratio')`.
- * Example: treatment 17/62, control 9/60, ρ = 2 → p̃_c = 0.13954, p̃_t = 0.27909.
+ * Example: treatment 17/62, control 9/60, ρ = 2 → p̃_t = 0.28163, p̃_c = 0.14081.
  */
 export function restrictedRatio(
   xt: number,
@@ -149,6 +149,8 @@ function restrictedControlRate(xt: number, nt: number, xc: number, nc: number, r
  * The pooled z: (p̂_t − p̂_c)/√(p̄(1 − p̄)(1/n_t + 1/n_c)), 0 when p̂_t = p̂_c (also when no deal or
  * every deal converted). The very floating-point operations of SciPy's `barnard_exact(pooled=True)`,
  * so that ties between tables are decided alike.
+ * Reference: R `prop.test(c(x_t, x_c), c(n_t, n_c), correct = FALSE)$statistic` is z².
+ * Example: treatment 17/62, control 9/60 → z = 1.67467.
  */
 export function pooledZ(xt: number, nt: number, xc: number, nc: number): number {
   const pt = xt / nt
@@ -168,6 +170,9 @@ function ratioOf(numerator: number, variance: number): number {
  * Score statistic for H₀: p_t − p_c = δ, without the N/(N − 1) factor (Farrington–Manning; Mee
  * 1984): (p̂_t − p̂_c − δ)/√(p̃_t(1 − p̃_t)/n_t + p̃_c(1 − p̃_c)/n_c) with the restricted MLE above.
  * At δ = 0 it is the pooled z (the same floating-point value). Decreasing in δ.
+ * Reference: statsmodels `test_proportions_2indep(..., value=δ, method='score', compare='diff',
+ * correction=False)` once its cubic is mended (#10269, #8704); scripts/reference/primary.py.
+ * Example: treatment 17/62, control 9/60, δ = 0.05 → 1.00949.
  */
 export function differenceScore(xt: number, nt: number, xc: number, nc: number, delta: number): number {
   if (delta === 0) return pooledZ(xt, nt, xc, nc)
@@ -182,6 +187,8 @@ export function differenceScore(xt: number, nt: number, xc: number, nc: number, 
  * Score statistic for H₀: p_t/p_c = ρ, without the N/(N − 1) factor (Koopman 1984; Miettinen &
  * Nurminen 1985 uncorrected): (p̂_t − ρp̂_c)/√(p̃_t(1 − p̃_t)/n_t + ρ²p̃_c(1 − p̃_c)/n_c). At ρ = 1 it
  * is the pooled z. Decreasing in ρ.
+ * Reference: statsmodels `test_proportions_2indep(..., value=ρ, method='score', compare='ratio',
+ * correction=False)`. Example: treatment 17/62, control 9/60, ρ = 2 → −0.24246.
  */
 export function ratioScore(xt: number, nt: number, xc: number, nc: number, ratio: number): number {
   if (ratio === 1) return pooledZ(xt, nt, xc, nc)
@@ -190,7 +197,10 @@ export function ratioScore(xt: number, nt: number, xc: number, nc: number, ratio
   return ratioOf(xt / nt - (ratio * xc) / nc, (rt * (1 - rt)) / nt + (ratio * ratio * rc * (1 - rc)) / nc)
 }
 
-/** Normal p-value of a score statistic: 2(1 − Φ(|z|)) or 1 − Φ(z). */
+/**
+ * Normal p-value of a score statistic: 2(1 − Φ(|z|)) or 1 − Φ(z). Reference: R
+ * `2 * pnorm(-abs(z))`, `pnorm(z, lower.tail = FALSE)`. Example: z = 1.67467, two-sided → 0.0940.
+ */
 export function scorePValue(z: number, alternative: Sidedness): number {
   return alternative === 'two-sided' ? Math.min(1, 2 * normalUpper(Math.abs(z))) : normalUpper(z)
 }
@@ -208,6 +218,9 @@ function finite(value: number): number {
  * one crossing; the search starts at `start` (the estimate where it exists), walks outward with
  * doubling steps until the crossing is bracketed, then Brent to 1e-15. An end the statistic never
  * reaches is the range's end (−1/1 for δ, ±∞ for log ρ).
+ * Reference: statsmodels `confint_proportions_2indep(..., method='score', correction=False)` (which
+ * brackets and calls brentq the same way). Example: treatment 17/62, control 9/60, δ's statistic,
+ * from 0.1242 with z = 1.96 → [−0.02186, 0.26793].
  */
 export function invertScore(
   statistic: (parameter: number) => number,
@@ -253,7 +266,7 @@ function crossing(
 /** Beyond |log ρ| = 700 the ratio is 0 or ∞ in doubles. */
 const LOG_LIMIT = 700
 
-/** z_{1−α/2} (two-sided) or z_{1−α} ('greater'). */
+/** z_{1−α/2} (two-sided) or z_{1−α} ('greater'). Reference: R `qnorm(1 - α/2)`. Example: α 0.05 → 1.95996. */
 export function criticalValue(alpha: number, alternative: Sidedness): number {
   return normalQuantile(alternative === 'two-sided' ? alpha / 2 : alpha, true)
 }
