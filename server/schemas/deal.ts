@@ -81,7 +81,8 @@ export const IngestResult = z
     updated: z.number(),
     unchanged: z.number(),
     late: z.number(),
-    refused: z.array(RefusedRow),
+    refused: z.array(RefusedRow).describe('The first 1,000 refused rows, in row order'),
+    refusedCount: z.number().describe('Every refused row, listed or not'),
     testStatus: z.string(),
   })
   .openapi('IngestResult')

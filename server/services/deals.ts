@@ -220,7 +220,10 @@ export interface IngestOutcome {
   updated: number
   unchanged: number
   late: number
+  /** The first refusals (at most MAX_LISTED_REFUSALS), in row order. */
   refused: RefusedRow[]
+  /** Every refused row, listed or not. */
+  refusedCount: number
   testStatus: TestRow['status']
 }
 
@@ -233,6 +236,12 @@ export type RowSource = Iterable<NumberedRow>
  * and one after the other they would take twice as long.
  */
 export const INGEST_CHUNK = 2_000
+
+/**
+ * Refusals listed in a reply; the rest are counted. A file of millions of bad rows is answered with
+ * a reply of a few hundred kilobytes, not one the size of the file.
+ */
+export const MAX_LISTED_REFUSALS = 1_000
 
 /**
  * Records a batch of deals for a test, upserting by external id. The group of each deal comes
@@ -290,13 +299,13 @@ export async function ingestDeals(
     }
     await batch.settled()
 
-    const { refused } = batch
-    refused.sort((a, b) => a.row - b.row)
-    if (refused.length && mode === 'strict') {
+    const { refused, refusedCount } = batch
+    const listed = refusedCount > refused.length ? ` (the first ${refused.length} listed)` : ''
+    if (refusedCount && mode === 'strict') {
       throw new ApiError(
         422,
         'rows_refused',
-        `${refused.length} row(s) refused; nothing was written. Fix them, or send with ?mode=partial to write the good rows`,
+        `${refusedCount} row(s) refused${listed}; nothing was written. Fix them, or send with ?mode=partial to write the good rows`,
         refused.map((r) => ({
           path: `rows.${r.row}.${r.field}`,
           message: r.reason,
@@ -317,6 +326,7 @@ export async function ingestDeals(
       unchanged: batch.good - batch.inserted - batch.updated,
       late: batch.late,
       refused,
+      refusedCount,
     }
     if (batch.wrote) {
       await recordAudit(trx, {
@@ -325,7 +335,7 @@ export async function ingestDeals(
         action: 'deals.ingested',
         subjectType: 'test',
         subjectId: testId,
-        after: { ...outcome, refused: refused.length, mode },
+        after: { ...outcome, refused: refusedCount, mode },
       })
     }
     const after = await completeIfDue(trx, scope, testId, now)
@@ -343,7 +353,9 @@ type Lookups = [AssignedGroup[], RecordedDeal[]]
  */
 class BatchWriter {
   readonly firstRow = new Map<string, number>()
+  /** The first MAX_LISTED_REFUSALS refusals, in row order; `refusedCount` counts them all. */
   readonly refused: RefusedRow[] = []
+  refusedCount = 0
   readonly deltas = { control: emptyDelta(), treatment: emptyDelta() }
   readonly days = new Map<string, DailyTotalsDelta>()
   inserted = 0
@@ -412,8 +424,7 @@ class BatchWriter {
   async write(chunk: { deals: CleanDeal[]; refused: RefusedRow[] }, [assigned, existingRows]: Lookups) {
     const groupOf = new Map(assigned.map((a) => [a.customer_key, a.group]))
     const existing = new Map(existingRows.map((e) => [e.external_id, e]))
-    const refused = this.refused
-    refused.push(...chunk.refused)
+    const refused = [...chunk.refused]
     const good: (CleanDeal & { group: Group })[] = []
     for (const d of chunk.deals) {
       const group = groupOf.get(d.customerKey)
@@ -439,9 +450,15 @@ class BatchWriter {
       }
     }
     this.good += good.length
+    // Chunks come in row order: sorted within the chunk, the list holds the first refusals of the batch.
+    this.refusedCount += refused.length
+    if (this.refused.length < MAX_LISTED_REFUSALS) {
+      refused.sort((a, b) => a.row - b.row)
+      this.refused.push(...refused.slice(0, MAX_LISTED_REFUSALS - this.refused.length))
+    }
     // A strict batch with a bad row is refused whole: its other chunks are still checked, so
-    // every bad row is reported, but nothing more is written.
-    if (this.mode === 'strict' && refused.length) return
+    // every bad row is counted, but nothing more is written.
+    if (this.mode === 'strict' && this.refusedCount) return
 
     const writes: (CleanDeal & { group: Group; late: boolean })[] = []
     const changes: { externalId: string; before: object; after: object }[] = []

@@ -5,7 +5,7 @@ import { ApiError, type ErrorDetail } from '../errors.ts'
 import { normaliseDate, openCsv, parseBoolean, parseDecimal, type CsvRow } from '../lib/csv.ts'
 import { AssignBody } from '../schemas/deal.ts'
 import { assignCustomers, type CustomerInput } from './assignment.ts'
-import { ingestDeals, type NumberedRow, type RowSource } from './deals.ts'
+import { ingestDeals, MAX_LISTED_REFUSALS, type NumberedRow, type RowSource } from './deals.ts'
 
 /** At most this many customers in one uploaded list. */
 export const CUSTOMER_LIST_LIMIT = 100_000
@@ -46,13 +46,21 @@ export async function importCustomers(
   mapping: { customerKey: string; stratum: string },
 ) {
   const { table, index } = openMappedCsv(text, mapping, ['customerKey'])
-  const lines = [...table.rows]
-  if (lines.length > CUSTOMER_LIST_LIMIT)
-    throw new ApiError(413, 'payload_too_large', 'At most 100,000 customers per upload')
   const customers: CustomerInput[] = []
   const refused: ErrorDetail[] = []
+  let refusedCount = 0
+  const refuse = (detail: ErrorDetail) => {
+    refusedCount++
+    if (refused.length < MAX_LISTED_REFUSALS) refused.push(detail)
+  }
   const seen = new Map<string, number>()
-  for (const { line, values } of lines) {
+  let count = 0
+  // Lines are read as they are reached: the limit is enforced at the line that passes it.
+  for (const { line, values } of table.rows) {
+    if (++count > CUSTOMER_LIST_LIMIT)
+      throw new ApiError(413, 'payload_too_large', 'At most 100,000 customers per upload', [
+        { path: `rows.${line}`, message: 'past the 100,000th customer' },
+      ])
     const parsed = AssignBody.safeParse({
       customerKey: values[index.customerKey!] ?? '',
       stratum: index.stratum === undefined ? null : values[index.stratum]?.trim() || null,
@@ -60,7 +68,7 @@ export async function importCustomers(
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0])
-        refused.push({
+        refuse({
           path: `rows.${line}.${field}`,
           message: issue.message,
           row: line,
@@ -72,7 +80,7 @@ export async function importCustomers(
     }
     const first = seen.get(parsed.data.customerKey)
     if (first !== undefined)
-      refused.push({
+      refuse({
         path: `rows.${line}.customerKey`,
         message: `repeated in this file (first at line ${first})`,
         row: line,
@@ -82,8 +90,15 @@ export async function importCustomers(
     else seen.set(parsed.data.customerKey, line)
     customers.push(parsed.data)
   }
-  if (refused.length)
-    throw new ApiError(422, 'rows_refused', `${refused.length} row(s) refused; nothing was assigned`, refused)
+  if (refusedCount) {
+    const listed = refusedCount > refused.length ? ` (the first ${refused.length} listed)` : ''
+    throw new ApiError(
+      422,
+      'rows_refused',
+      `${refusedCount} row(s) refused${listed}; nothing was assigned`,
+      refused,
+    )
+  }
   const assigned: Awaited<ReturnType<typeof assignCustomers>> = []
   for (let i = 0; i < customers.length; i += ASSIGN_BATCH)
     assigned.push(...(await assignCustomers(db, scope, testId, customers.slice(i, i + ASSIGN_BATCH))))

@@ -443,3 +443,57 @@ describe('re-sent deals and money', () => {
     expect(await ctx.db.selectFrom('deals').select('id').where('test_id', '=', test.id).execute()).toEqual([])
   })
 })
+
+describe('hostile files', () => {
+  const csvRequest = (ws: WorkspaceFixture, path: string, body: string, accept = 'application/json') =>
+    ctx.request({ cookie: ws.members.analyst.cookie }, 'POST', `/api/workspaces/${ws.slug}${path}`, body, {
+      'content-type': 'text/csv',
+      accept,
+    })
+
+  it('lists the first 1,000 refused rows of a file of bad rows and counts the rest, writing nothing', async () => {
+    const { ws, test } = await runningTest()
+    const lines = Array.from({ length: 30_000 }, (_, i) => `X-${i},NOBODY-${i},2026-11-10,maybe`)
+    const res = await csvRequest(
+      ws,
+      `/tests/${test.id}/deals/csv`,
+      ['externalId,customerKey,closedAt,converted', ...lines].join('\n'),
+    )
+    expect(res.status).toBe(422)
+    expect(res.body.error.message).toMatch(/^30000 row\(s\) refused \(the first 1000 listed\)/)
+    expect(res.body.error.details).toHaveLength(1000)
+    expect(res.body.error.details[0]).toMatchObject({ row: 2, field: 'converted' })
+    expect(res.body.error.details.at(-1).row).toBe(1001)
+    expect(JSON.stringify(res.body).length).toBeLessThan(400_000)
+    expect(await ctx.db.selectFrom('deals').select('id').where('test_id', '=', test.id).execute()).toEqual([])
+    const partial = await csvRequest(
+      ws,
+      `/tests/${test.id}/deals/csv?mode=partial`,
+      ['externalId,customerKey,closedAt,converted', ...lines].join('\n'),
+    )
+    expect(partial.body).toMatchObject({ received: 30_000, inserted: 0, refusedCount: 30_000 })
+    expect(partial.body.refused).toHaveLength(1000)
+  })
+
+  it('refuses a customer list at its 100,001st line, before reading what follows', async () => {
+    const { ws, test } = await runningTest()
+    const lines = Array.from({ length: 400_000 }, (_, i) => `K-${i}`)
+    // Megabytes of lines past the limit, then a broken quote: reading the whole file first would
+    // answer 400 instead.
+    const res = await csvRequest(
+      ws,
+      `/tests/${test.id}/assignments/csv`,
+      ['customerKey', ...lines, '"broken'].join('\n'),
+    )
+    expect(res.status).toBe(413)
+    expect(res.body.error.details[0].path).toBe('rows.100002')
+    expect(
+      await ctx.db
+        .selectFrom('assignments')
+        .select('id')
+        .where('test_id', '=', test.id)
+        .where('customer_key', 'like', 'K-%')
+        .execute(),
+    ).toEqual([])
+  })
+})
