@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { assignmentFigure } from './figures/assignment.ts'
+import { hostileCsvFigure } from './figures/hostile-csv.ts'
 import { ingestionFigure } from './figures/ingestion.ts'
 import { resultsFigure } from './figures/results.ts'
 import { startupFigure } from './figures/startup.ts'
@@ -13,7 +14,7 @@ import type { BenchContext } from './lib/context.ts'
 import { BenchDatabases } from './lib/database.ts'
 import { printTable, Report } from './lib/report.ts'
 
-const FIGURES = ['ingestion', 'assignment', 'results', 'statistics', 'web', 'startup'] as const
+const FIGURES = ['ingestion', 'hostile-csv', 'assignment', 'results', 'statistics', 'web', 'startup'] as const
 type Figure = (typeof FIGURES)[number]
 
 function parseArgs(argv: string[]) {
@@ -61,6 +62,7 @@ async function main() {
   )
   const run: Record<Figure, () => Promise<void>> = {
     ingestion: () => ingestionFigure(ctx),
+    'hostile-csv': () => hostileCsvFigure(ctx),
     assignment: () => assignmentFigure(ctx),
     results: () => resultsFigure(ctx),
     statistics: () => statisticsFigure(ctx),
