@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import type { Insertable } from 'kysely'
 import type { BarrierRow, BarriersTable, RecommendationRow } from '../../db/tables/index.ts'
-import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
+import { Id, PathId, ListQuery, patchOf, requiredText, text } from './common.ts'
 import { ChannelEnum } from './journey.ts'
 
 export const BarrierKind = z.enum([
@@ -48,9 +48,9 @@ export const UpdateBarrier = patchOf({
   status: BarrierStatus.describe('Set by tests and decisions; an editor may reopen or close by hand'),
 }).openapi('UpdateBarrier')
 export const BarrierQuery = ListQuery.extend({
-  stage: Id.optional(),
+  stage: PathId.optional(),
   status: BarrierStatus.optional(),
-  journey: Id.optional(),
+  journey: PathId.optional(),
 })
 
 export const BarrierLinks = z.object({
@@ -122,7 +122,7 @@ export const CreateRecommendation = z
   .strict()
   .openapi('CreateRecommendation')
 export const UpdateRecommendation = patchOf(recommendationFields).openapi('UpdateRecommendation')
-export const RecommendationQuery = ListQuery.extend({ stage: Id.optional(), barrier: Id.optional() })
+export const RecommendationQuery = ListQuery.extend({ stage: PathId.optional(), barrier: PathId.optional() })
 export const Recommendation = z
   .object({
     id: z.number(),

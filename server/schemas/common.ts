@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 
-export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ example: 42 })
+/** An id in a JSON body: a whole number, never a string to be read as one. */
+export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ example: 42 })
 /**
  * An id as written in a path or a query: digits only. `Number()` would also read "1e0", "0x2",
  * " 2" or "2.0" as an id, so one object would have many addresses.

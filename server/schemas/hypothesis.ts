@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import type { Insertable } from 'kysely'
 import type { HypothesesTable, HypothesisRow } from '../../db/tables/index.ts'
-import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
+import { Id, PathId, ListQuery, patchOf, requiredText, text } from './common.ts'
 
 export const HypothesisStatus = z.enum(['draft', 'ready', 'testing', 'validated', 'refuted', 'inconclusive'])
 const Ice = z.number().int().min(1).max(10)
@@ -57,9 +57,9 @@ export const UpdateHypothesis = patchOf(fields)
   .openapi('UpdateHypothesis')
 export const HypothesisQuery = ListQuery.extend({
   status: HypothesisStatus.optional(),
-  owner: Id.optional(),
-  stage: Id.optional(),
-  segment: Id.optional(),
+  owner: PathId.optional(),
+  stage: PathId.optional(),
+  segment: PathId.optional(),
   sort: z.enum(['id', 'score']).default('id').describe('score: highest ICE first'),
 })
 

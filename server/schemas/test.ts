@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import type { Insertable, Updateable } from 'kysely'
 import { plannedLookDeals } from '../lib/looks.ts'
 import type { DecisionRow, TestPlan as TestPlanT, TestRow, TestsTable } from '../../db/tables/index.ts'
-import { Id, ListQuery, patchOf, requiredText, text } from './common.ts'
+import { Id, PathId, ListQuery, patchOf, requiredText, text } from './common.ts'
 
 export const TestStatus = z.enum(['draft', 'running', 'paused', 'completed', 'decided'])
 export const Alternative = z.enum(['two-sided', 'greater'])
@@ -66,7 +66,7 @@ export const CompleteTest = z
   })
   .strict()
   .openapi('CompleteTest')
-export const TestQuery = ListQuery.extend({ status: TestStatus.optional(), hypothesis: Id.optional() })
+export const TestQuery = ListQuery.extend({ status: TestStatus.optional(), hypothesis: PathId.optional() })
 
 export const TestPlan = z
   .object({

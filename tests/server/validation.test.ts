@@ -253,3 +253,19 @@ describe('requests as a browser sends them over HTTP', () => {
     }
   })
 })
+
+describe('ids are written one way', () => {
+  it('refuses an id in a query filter that is not plain digits, and an id in a body sent as text', async () => {
+    const ws = await ctx.newWorkspace()
+    const h = await ws.hypothesis()
+    for (const filter of ['1e0', '0x2', '%202', '2.0', '-1']) {
+      const res = await ws.call('analyst', 'GET', `/tests?hypothesis=${filter}`)
+      expect(res.status, filter).toBe(400)
+      expect(res.body.error.details[0].path).toBe('query.hypothesis')
+    }
+    expect((await ws.call('analyst', 'GET', `/tests?hypothesis=${h.id}`)).status).toBe(200)
+    const asText = await ws.call('analyst', 'POST', '/tests', { hypothesisId: String(h.id), name: 'x' })
+    expect(asText.status).toBe(400)
+    expect(asText.body.error.details[0].path).toBe('body.hypothesisId')
+  })
+})

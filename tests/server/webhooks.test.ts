@@ -134,6 +134,8 @@ describe('workspace settings', () => {
       slug: ws.slug,
       name: 'Sales',
       locale: 'ru',
+      timeZone: 'UTC',
+      currency: 'USD',
       webhookUrl: 'https://crm.example.com/hook',
       hasWebhookSecret: true,
     }
