@@ -68,11 +68,13 @@ const GRID_DENSITY = 4
  * b = 0..upper[a] (T ≥ threshold) and b = lower[a]..n_c (T ≤ −threshold, two-sided only).
  *
  * Both score statistics increase with the treatment's conversions and decrease with the control's
- * (Barnard's convexity condition, which the pooled and restricted-MLE score statistics satisfy and
- * the unpooled Wald statistic does not: Mehrotra, Chan & Berger 2003), so each part of the region
- * is a staircase found by walking its edge: O(n_t + n_c) statistics instead of (n_t + 1)(n_c + 1).
- * tests/stats/exact-unconditional.test.ts checks the monotonicity over every table up to 40 deals per
- * arm and a grid of parameters, and the staircase against the full table.
+ * (Barnard's convexity condition; Mehrotra, Chan & Berger 2003 recommend the score statistic for
+ * exact unconditional tests against the unpooled Wald statistic, which breaks it), so each part of
+ * the region is a staircase found by walking its edge: O(n_t + n_c) statistics instead of
+ * (n_t + 1)(n_c + 1). The monotonicity is verified, not proven, here: tests/stats/
+ * exact-unconditional.test.ts checks it on 6 million neighbouring tables (arms up to 40 deals, δ
+ * from −0.999 to 0.999, ρ from e⁻⁴ to e⁴) and the staircase against the definition table by table;
+ * a table breaking it would be misplaced.
  */
 export interface Region {
   readonly upper: Int32Array
@@ -260,8 +262,10 @@ const PEAK_SHARE = 0.95
 /**
  * sup over the nuisance of P(region): the grid above, then the highest local maxima of the grid
  * (within 5 % of the best, at most three) refined by Brent's search between their neighbours to
- * 1e-10 on the arcsine scale (measured against grids 20 times denser with every local maximum
- * refined: 1e-13 relative at worst over the fixture's tables).
+ * 1e-9 on the arcsine scale. Precision, measured on 800 p-values of random tables (arms up to 120
+ * deals, random δ and ρ, both alternatives): 1.3e-13 relative at worst against the same with a grid
+ * four times denser; a grid four times coarser (one standard deviation apart) missed a peak once,
+ * by 2 %. Against the reference's 3000-point grid: 2e-13 over the fixture.
  */
 function supremum(
   evaluator: Evaluator,
