@@ -134,8 +134,16 @@ export function verdictFor(
   return { verdict, schedule }
 }
 
-/** The O'Brien-Fleming boundaries and alpha spent of a schedule (none without interim looks). */
+/**
+ * The O'Brien-Fleming boundaries and alpha spent of a schedule (none without interim looks), as the
+ * verdict reads them: a one-sided plan at α spends α on its one side, the two-sided design at 2α.
+ */
 export function scheduleBoundaries(plan: AnalysisPlan, schedule: LookSchedule) {
   if (!plan.sequential) return null
-  return stats.obrienFlemingBoundaries(plan.alpha, schedule.fractions)
+  const greater = plan.alternative === 'greater'
+  const { boundaries, cumulativeAlpha } = stats.obrienFlemingBoundaries(
+    greater ? 2 * plan.alpha : plan.alpha,
+    schedule.fractions,
+  )
+  return { boundaries, cumulativeAlpha: greater ? cumulativeAlpha.map((a) => a / 2) : cumulativeAlpha }
 }

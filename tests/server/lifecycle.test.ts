@@ -671,3 +671,27 @@ describe('close-out, then decision', () => {
     expect(res.body.error.details[0].path).toBe('body.barrierEffect')
   })
 })
+
+describe('one-sided plans with looks', () => {
+  it("show each look's boundary and alpha spent as the verdict reads them", async () => {
+    const ws = await ctx.newWorkspace()
+    const test = await ws.test({ plan: { targetDeals: 40, interimLooks: 1, alternative: 'greater' } })
+    await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
+    await assign(ws, test.id, 30)
+    await ws.call(
+      'analyst',
+      'POST',
+      `/tests/${test.id}/deals`,
+      deals(24, 0, ctx.now(), (i) => i % 2 === 0),
+    )
+    const results = (await ws.call('leader', 'GET', `/tests/${test.id}/results`)).body
+    const current = results.verdict.sequential
+    expect(current.lookNumber).toBe(1)
+    expect(results.interimLooks[0]).toMatchObject({
+      boundary: current.boundary,
+      alphaSpent: current.cumulativeAlpha,
+    })
+    const twoSided = obrienFlemingBoundaries(0.1, [0.5, 1])
+    expect(current.boundary).toBeCloseTo(twoSided.boundaries[0]!, 12)
+  })
+})
