@@ -73,7 +73,8 @@ export interface LookSchedule {
 export function lookSchedule(plan: AnalysisPlan, total: number, final: boolean): LookSchedule {
   const planned = plan.lookDeals
   const last = planned.at(-1)!
-  if (!final || total >= last) {
+  // Without deals there is nothing to place a final look at: the planned schedule stands.
+  if (!final || total >= last || total === 0) {
     const reached = planned.filter((d) => total >= d).length
     return {
       deals: planned,

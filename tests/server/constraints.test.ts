@@ -42,6 +42,7 @@ describe('the schema itself refuses what the API would', () => {
       '0002_experiment_engine',
       '0003_accounts_and_throttling',
       '0004_test_lifecycle',
+      '0005_close_out',
     ])
   })
 

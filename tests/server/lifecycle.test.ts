@@ -695,3 +695,20 @@ describe('one-sided plans with looks', () => {
     expect(current.boundary).toBeCloseTo(twoSided.boundaries[0]!, 12)
   })
 })
+
+describe('a test completed before its first deal', () => {
+  it('reads and closes out a plan with interim looks and no deals', async () => {
+    const ws = await ctx.newWorkspace()
+    const test = await ws.test({ plan: { targetDeals: 40, interimLooks: 3 } })
+    await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
+    await ws.call('analyst', 'POST', `/tests/${test.id}/complete`)
+    const results = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
+    expect(results.status).toBe(200)
+    expect(results.body.closeOut.suggestion).toEqual({ outcome: 'inconclusive', reason: 'no_data' })
+    const closed = await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, {
+      outcome: 'inconclusive',
+      learnings: '',
+    })
+    expect(closed.status).toBe(200)
+  })
+})
