@@ -5,9 +5,15 @@ import { EXACT_MAX_TABLES, exactTables, reasonCodes, whyDifferent } from '../../
 // integrators: change them only with a new route.
 const Rate = z.number().gt(0).lt(1)
 const Count = z.number().int().min(0).max(1e12)
-const Alpha = z.number().gt(0).lt(1).default(0.05)
-const Power = z.number().gt(0).lt(1).default(0.8)
-const Confidence = z.number().gt(0).lt(1).default(0.95)
+// Levels are kept where their normal quantiles are finite and carry digits: a level of 1e-300 asks
+// for an interval no double can hold.
+const Level = z
+  .number()
+  .min(1e-6)
+  .max(1 - 1e-6)
+const Alpha = Level.default(0.05)
+const Power = Level.default(0.8)
+const Confidence = Level.default(0.95)
 const Alternative = z
   .enum(['two-sided', 'greater'])
   .default('two-sided')
@@ -27,12 +33,7 @@ export const SignificanceInput = z
     treatment: Arm,
     confidence: Confidence.describe('Level of the arms’ intervals and of the checks’ intervals'),
     alternative: Alternative,
-    alpha: z
-      .number()
-      .gt(0)
-      .lt(1)
-      .optional()
-      .describe('Level of the primary analysis; default 1 − confidence, i.e. 0.05'),
+    alpha: Level.optional().describe('Level of the primary analysis; default 1 − confidence, i.e. 0.05'),
     method: z
       .enum(['exact', 'score'])
       .optional()
@@ -116,6 +117,10 @@ export const SrmInput = z
     planned: z
       .object({ control: z.number().positive().max(1e12), treatment: z.number().positive().max(1e12) })
       .strict()
+      .refine((p) => Math.min(p.control, p.treatment) / (p.control + p.treatment) >= 1e-6, {
+        message: 'each arm must plan at least a millionth of the customers',
+        path: ['treatment'],
+      })
       .describe('The planned split, e.g. 50/50'),
   })
   .strict()

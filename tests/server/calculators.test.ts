@@ -271,3 +271,26 @@ describe('the calculators, without signing in', () => {
     expect(schemas.SignificanceInput.properties.method.enum).toEqual(['exact', 'score'])
   })
 })
+
+describe('levels and splits no double can hold', () => {
+  it('refuses them at the edge with 400 naming the field, never a 500', async () => {
+    const ctx = await createTestContext()
+    try {
+      const sig = await ctx.request({}, 'POST', '/api/calculators/significance', {
+        control: { deals: 100, conversions: 10 },
+        treatment: { deals: 100, conversions: 20 },
+        confidence: 5e-324,
+      })
+      expect(sig.status).toBe(400)
+      expect(sig.body.error.details[0].path).toBe('body.confidence')
+      const srm = await ctx.request({}, 'POST', '/api/calculators/srm', {
+        counts: { control: 500, treatment: 500 },
+        planned: { control: 1, treatment: 5e-324 },
+      })
+      expect(srm.status).toBe(400)
+      expect(srm.body.error.details[0].path).toMatch(/^body\.planned/)
+    } finally {
+      await ctx.close()
+    }
+  })
+})
