@@ -144,7 +144,10 @@ describe('results of a running test', () => {
     }))
     await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, deals)
     const results = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
-    await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, { outcome: 'inconclusive', learnings: '' })
+    await ws.call('analyst', 'POST', `/tests/${test.id}/close-out`, {
+      outcome: 'inconclusive',
+      learnings: '',
+    })
     const decision = await ws.call('leader', 'POST', `/tests/${test.id}/decision`, {
       verdict: 'iterate',
       rationale: 'Too few deals to tell',

@@ -98,7 +98,10 @@ const make = {
   },
   closedOut: async () => {
     const id = await make.completed()
-    await ok('POST', `/tests/${id}/close-out`, { outcome: 'inconclusive', learnings: 'Too few deals to tell' })
+    await ok('POST', `/tests/${id}/close-out`, {
+      outcome: 'inconclusive',
+      learnings: 'Too few deals to tell',
+    })
     return id
   },
   decided: async () => {
