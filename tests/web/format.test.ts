@@ -5,6 +5,7 @@ import {
   formatInteger,
   formatInterval,
   formatNumber,
+  formatOpenInterval,
   formatPercent,
   formatPoints,
   formatPValue,
@@ -90,5 +91,26 @@ describe('formatInterval', () => {
     const percent = (value: number) => formatPercent(value, 'en')
     expect(formatInterval([0.1, 0.25], percent)).toBe('10.0% \u2013 25.0%')
     expect(formatInterval(null, percent)).toBe('\u2014')
+  })
+})
+
+describe('formatOpenInterval', () => {
+  const percent = (value: number) => formatPercent(value, 'en', { signed: true })
+
+  it('writes both ends when the interval is closed', () => {
+    expect(formatOpenInterval([-0.093, 2.762], percent)).toBe('-9.3% \u2013 +276.2%')
+  })
+
+  it('writes an open upper end as infinity', () => {
+    expect(formatOpenInterval([0.05, null], percent)).toBe('+5.0% \u2013 \u221e')
+  })
+
+  it('writes an open lower end as minus infinity', () => {
+    expect(formatOpenInterval([null, 0.2], percent)).toBe('\u2212\u221e \u2013 +20.0%')
+  })
+
+  it('writes a dash when there is no interval, or no end at all', () => {
+    expect(formatOpenInterval(null, percent)).toBe('\u2014')
+    expect(formatOpenInterval([null, null], percent)).toBe('\u2014')
   })
 })

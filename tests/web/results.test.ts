@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ends, headlineOf, settledSeries, summaryText } from '../../web/src/lib/results.ts'
+import { ends, headlineOf, otherMethods, settledSeries, summaryText } from '../../web/src/lib/results.ts'
 
 const verdict = (over: Record<string, unknown> = {}) =>
   ({
@@ -103,5 +103,82 @@ describe('settledSeries', () => {
     const day = (c: number, t: number) => ({ control: { deals: c }, treatment: { deals: t } })
     expect(settledSeries([day(1, 0), day(4, 6), day(5, 5), day(9, 8)], 5)).toEqual([day(5, 5), day(9, 8)])
     expect(settledSeries([day(1, 0)], 5)).toEqual([])
+  })
+})
+
+describe('otherMethods', () => {
+  const fields = {
+    fisher: { pValue: 0.122, oddsRatio: 2.13, oddsRatioInterval: [0.8, 5.99] },
+    chiSquare: { pValue: 0.094 },
+    chiSquareYates: { pValue: 0.146 },
+    zTest: { pValue: 0.094 },
+    bayes: { probabilityTreatmentBetter: 0.95 },
+  }
+
+  it('takes the checks the server sends, with its reasons', () => {
+    const checks = [
+      {
+        method: 'fisher',
+        pValue: 0.122,
+        measure: 'oddsRatio',
+        estimate: 2.13,
+        interval: [0.8, 5.99],
+        whyDifferent: 'conditions_on_conversions',
+      },
+      {
+        method: 'chiSquare',
+        pValue: 0.094,
+        measure: null,
+        estimate: null,
+        interval: null,
+        whyDifferent: 'same_test',
+      },
+    ]
+    expect(otherMethods(verdict({ ...fields, checks }))).toBe(checks)
+  })
+
+  it("reads Fisher, chi-square, z and Bayes from the verdict's fields when there are no checks", () => {
+    expect(otherMethods(verdict(fields))).toEqual([
+      {
+        method: 'fisher',
+        pValue: 0.122,
+        measure: 'oddsRatio',
+        estimate: 2.13,
+        interval: [0.8, 5.99],
+        whyDifferent: 'other_method',
+      },
+      {
+        method: 'chiSquare',
+        pValue: 0.094,
+        measure: null,
+        estimate: null,
+        interval: null,
+        whyDifferent: 'other_method',
+      },
+      {
+        method: 'chiSquareYates',
+        pValue: 0.146,
+        measure: null,
+        estimate: null,
+        interval: null,
+        whyDifferent: 'other_method',
+      },
+      {
+        method: 'zTest',
+        pValue: 0.094,
+        measure: null,
+        estimate: null,
+        interval: null,
+        whyDifferent: 'other_method',
+      },
+      {
+        method: 'bayes',
+        pValue: null,
+        measure: 'probabilityTreatmentBetter',
+        estimate: 0.95,
+        interval: null,
+        whyDifferent: 'other_method',
+      },
+    ])
   })
 })

@@ -99,6 +99,20 @@ export function formatInterval(
   return `${format(interval[0])} ${DASH} ${format(interval[1])}`
 }
 
+/**
+ * An interval whose ends may be open (null: the test bounds it on one side only, or the ratio has
+ * no upper limit): "−5.1 – ∞". Missing altogether reads "—".
+ */
+export function formatOpenInterval(
+  interval: readonly [number | null, number | null] | null | undefined,
+  format: (value: number) => string,
+): string {
+  if (!interval) return MISSING
+  const [lower, upper] = interval
+  if (lower === null && upper === null) return MISSING
+  return `${lower === null ? '\u2212\u221e' : format(lower)} ${DASH} ${upper === null ? '\u221e' : format(upper)}`
+}
+
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
 
 function toDate(value: string | Date): Date {
@@ -161,6 +175,7 @@ export function createFormatter(locale: FormatLocale) {
     date: (value: string | Date | null | undefined) => formatDate(value, locale),
     dateTime: (value: string | Date | null | undefined) => formatDateTime(value, locale),
     interval: formatInterval,
+    openInterval: formatOpenInterval,
   }
 }
 

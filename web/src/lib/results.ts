@@ -1,5 +1,5 @@
 // Reading a test's results for people: which headline to give, in which tone, from the verdict.
-import type { StatsVerdict, TestResults } from './api/types.ts'
+import type { CloseOutOutcome, MethodCheck, StatsVerdict, TestResults } from './api/types.ts'
 
 export type Lang = 'en' | 'ru'
 
@@ -44,6 +44,13 @@ export const HEADLINE_TONE: Record<Headline, 'good' | 'bad' | 'neutral' | 'accen
   leaning: 'accent',
 }
 
+/** The badge of a close-out's outcome. */
+export const OUTCOME_BADGE: Record<CloseOutOutcome, string> = {
+  supported: 'badge-green',
+  refuted: 'badge-red',
+  inconclusive: 'badge-amber',
+}
+
 /** The lower and upper ends of an interval, or null when the interval or either end is missing. */
 export function ends(
   interval: readonly [number | null, number | null] | null | undefined,
@@ -63,4 +70,42 @@ export function settledSeries<T extends { control: { deals: number }; treatment:
 ): T[] {
   const first = series.findIndex((p) => p.control.deals >= minPerArm && p.treatment.deals >= minPerArm)
   return first < 0 ? [] : series.slice(first)
+}
+
+/**
+ * The methods shown apart from the primary analysis, each with the code of why it may differ: the
+ * server's checks; from the verdict's own fields, with a general reason, when a reply carries none.
+ */
+export function otherMethods(verdict: StatsVerdict): MethodCheck[] {
+  if (verdict.checks) return verdict.checks
+  const general = 'other_method'
+  const test = (method: string, pValue: number | null): MethodCheck => ({
+    method,
+    pValue,
+    measure: null,
+    estimate: null,
+    interval: null,
+    whyDifferent: general,
+  })
+  return [
+    {
+      method: 'fisher',
+      pValue: verdict.fisher.pValue,
+      measure: 'oddsRatio',
+      estimate: verdict.fisher.oddsRatio,
+      interval: verdict.fisher.oddsRatioInterval,
+      whyDifferent: general,
+    },
+    test('chiSquare', verdict.chiSquare.pValue),
+    test('chiSquareYates', verdict.chiSquareYates.pValue),
+    test('zTest', verdict.zTest.pValue),
+    {
+      method: 'bayes',
+      pValue: null,
+      measure: 'probabilityTreatmentBetter',
+      estimate: verdict.bayes.probabilityTreatmentBetter,
+      interval: null,
+      whyDifferent: general,
+    },
+  ]
 }

@@ -3,7 +3,9 @@ import type { AppType } from '../../../../server/app.ts'
 import { apiFetch, readResponse, request } from './client'
 import type {
   AuditEntry,
+  BarrierStatus,
   CreateBarrier,
+  CreateCloseOut,
   CreateDecision,
   CreateHypothesis,
   CreateRecommendation,
@@ -112,7 +114,7 @@ function workspace(slug: string) {
       remove: (id: Id) => call(workspaces.touchpoints[':id'].$delete({ param: one(id) })),
     },
     barriers: {
-      list: (filter: { stage?: Id; status?: 'open' | 'testing' | 'addressed' } = {}) =>
+      list: (filter: { stage?: Id; status?: BarrierStatus } = {}) =>
         listAll((cursor) =>
           call(
             workspaces.barriers.$get({
@@ -152,6 +154,9 @@ function workspace(slug: string) {
       update: (id: Id, body: UpdateTest) =>
         call(workspaces.tests[':id'].$patch({ param: one(id), json: body })),
       start: (id: Id) => call(workspaces.tests[':id'].start.$post({ param: one(id) })),
+      /** Whether the hypothesis held, with what was learned; again before the decision, it replaces the last. */
+      closeOut: (id: Id, body: CreateCloseOut) =>
+        call(workspaces.tests[':id']['close-out'].$post({ param: one(id), json: body })),
       decide: (id: Id, body: CreateDecision) =>
         call(workspaces.tests[':id'].decision.$post({ param: one(id), json: body })),
       decision: (id: Id) => call(workspaces.tests[':id'].decision.$get({ param: one(id) })),
@@ -182,6 +187,9 @@ function workspace(slug: string) {
             }),
           ),
         ),
+    },
+    members: {
+      list: async () => (await call(workspaces.members.$get({ param: ws }))).items,
     },
     // The portfolio route declares its body as a free record; its shape is written out in types.ts.
     portfolio: (lang: 'en' | 'ru') =>

@@ -30,6 +30,9 @@ import type {
 } from '../../../../server/schemas/journey.ts'
 import type {
   Alternative as AlternativeSchema,
+  CloseOut as CloseOutSchema,
+  CloseOutOutcome as CloseOutOutcomeSchema,
+  CreateCloseOut as CreateCloseOutSchema,
   CreateDecision as CreateDecisionSchema,
   CreateTest as CreateTestSchema,
   Decision as DecisionSchema,
@@ -45,7 +48,10 @@ import type {
   CsvDealQuery,
   IngestResult as IngestResultSchema,
 } from '../../../../server/schemas/deal.ts'
-import type { AuditEntry as AuditEntrySchema } from '../../../../server/schemas/admin.ts'
+import type {
+  AuditEntry as AuditEntrySchema,
+  Member as MemberSchema,
+} from '../../../../server/schemas/admin.ts'
 import type {
   PowerInput as PowerInputSchema,
   PowerResult as PowerResultSchema,
@@ -116,7 +122,12 @@ export const EVIDENCE_SOURCES = [
 export type Severity = z.infer<typeof SeveritySchema>
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly Severity[]
 export type BarrierStatus = z.infer<typeof BarrierStatusSchema>
-export const BARRIER_STATUSES = ['open', 'testing', 'addressed'] as const satisfies readonly BarrierStatus[]
+export const BARRIER_STATUSES = [
+  'open',
+  'testing',
+  'addressed',
+  'mitigated',
+] as const satisfies readonly BarrierStatus[]
 
 export type HypothesisStatus = z.infer<typeof HypothesisStatusSchema>
 export const HYPOTHESIS_STATUSES = [
@@ -139,6 +150,16 @@ export const TEST_STATUSES = [
 export type Verdict = z.infer<typeof VerdictSchema>
 export const VERDICTS = ['roll_out', 'reject', 'iterate', 'extend'] as const satisfies readonly Verdict[]
 export type Alternative = z.infer<typeof AlternativeSchema>
+export type CloseOutOutcome = z.infer<typeof CloseOutOutcomeSchema>
+export const CLOSE_OUT_OUTCOMES = [
+  'supported',
+  'refuted',
+  'inconclusive',
+] as const satisfies readonly CloseOutOutcome[]
+export type CloseOut = z.infer<typeof CloseOutSchema>
+export type CreateCloseOut = z.input<typeof CreateCloseOutSchema>
+export type BarrierEffect = NonNullable<Decision['barrierEffect']>
+export const BARRIER_EFFECTS = ['addressed', 'mitigated'] as const satisfies readonly BarrierEffect[]
 
 export type Segment = z.infer<typeof SegmentSchema>
 export type Journey = z.infer<typeof JourneySchema>
@@ -168,6 +189,7 @@ export type IngestResult = z.infer<typeof IngestResultSchema>
 export type CsvCustomerMapping = z.input<typeof CsvCustomerQuery>
 export type CsvDealMapping = z.input<typeof CsvDealQuery>
 export type AuditEntry = z.infer<typeof AuditEntrySchema>
+export type Member = z.infer<typeof MemberSchema>
 
 /** The text fields of a stage, one row each on the map. */
 export const STAGE_TEXT_FIELDS = [
@@ -209,7 +231,38 @@ export type SrmResult = z.infer<typeof SrmResultSchema>
 // (server/schemas/results.ts). Infinite interval ends arrive as null.
 
 export type NullableInterval = readonly [number | null, number | null] | null
-export type TestResults = z.infer<typeof TestResultsSchema>
+
+/**
+ * The plan's primary analysis (DESIGN.md, "One primary analysis"): the p-value, the significance
+ * and both intervals come from one test. The statistics put it in the verdict; the results schema
+ * may not list it yet, so its shape is written out here.
+ */
+export interface PrimaryAnalysis {
+  method: 'exact' | 'score'
+  alternative: Alternative
+  alpha: number
+  pValue: number | null
+  significant: boolean
+  difference: { estimate: number | null; interval: NullableInterval }
+  relativeLift: { estimate: number | null; interval: NullableInterval }
+  reason: string | null
+}
+
+/** Another method beside the primary analysis, never the result, with the code of why it may differ. */
+export interface MethodCheck {
+  method: string
+  pValue: number | null
+  measure: 'oddsRatio' | 'difference' | 'relativeLift' | 'probabilityTreatmentBetter' | null
+  estimate: number | null
+  interval: NullableInterval
+  whyDifferent: string
+}
+
+type ResultsSchema = z.infer<typeof TestResultsSchema>
+export type TestResults = Omit<ResultsSchema, 'verdict'> & {
+  verdict: ResultsSchema['verdict'] & { primary?: PrimaryAnalysis; checks?: MethodCheck[] }
+}
+export type CloseOutSuggestion = NonNullable<TestResults['closeOut']['suggestion']>
 export type SeriesPoint = TestResults['series'][number]
 export type ArmPoint = SeriesPoint['control']
 export type ResultsProgress = TestResults['progress']
