@@ -24,6 +24,14 @@ export const load: PageLoad = async ({ parent, params, url }) => {
   const lang = get(appLocale)
   const results: EarlyResults = { lang, promise: takeResults(params.workspace, id, lang) }
   const [, test] = await loadOrFail(Promise.all([parent(), early.tests.get(id)]), url)
-  const hypothesis = await loadOrFail(early.hypotheses.get(test.hypothesisId), url)
-  return { test, hypothesis, results }
+  // A decided test opens with its decision, and a close-out or a decision names who made it.
+  const [hypothesis, decision, members] = await loadOrFail(
+    Promise.all([
+      early.hypotheses.get(test.hypothesisId),
+      test.status === 'decided' ? early.tests.decision(id) : null,
+      test.closeOut || test.status === 'decided' ? early.members.list() : [],
+    ]),
+    url,
+  )
+  return { test, hypothesis, results, decision, members }
 }
