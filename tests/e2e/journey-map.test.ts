@@ -15,9 +15,10 @@ import {
   toast,
   type Lang,
 } from './harness.ts'
+import { formatDate } from '../../web/src/lib/format.ts'
 
 // The journey map's editing in place: stages reordered and removed, touchpoints, and a barrier's
-// chain down to the decision that addressed it; through the real app in both languages.
+// chain down to the decision that mitigated it; through the real app in both languages.
 
 let app: Awaited<ReturnType<typeof startApp>>
 let browser: Browser
@@ -45,7 +46,8 @@ async function stageNames(page: Page, ws: string, journey: number): Promise<stri
   )
 }
 
-const ADDRESSED: Record<Lang, string> = {
+/** The demo's barrier a roll-out reduced but did not remove (mitigated). */
+const MITIGATED: Record<Lang, string> = {
   en: 'Long paperwork at signing',
   ru: 'Долгое оформление документов',
 }
@@ -138,25 +140,34 @@ describe.each(LANGS)('in %s', (lang) => {
     }
   })
 
-  it('a leader opens the addressed barrier and sees the rolled-out test that addressed it', async () => {
+  it('a leader opens the mitigated barrier and sees the rolled-out test that mitigated it', async () => {
     const { context, page, errors } = await signIn(browser, app.baseUrl, 'leader', lang, `/w/${ws}/journeys`)
     try {
       await openMap(page, lang)
-      const barrier = (await apiGet(page, `/api/workspaces/${ws}/barriers?status=addressed`)).items.find(
-        (item: any) => item.title === ADDRESSED[lang],
+      const barrier = (await apiGet(page, `/api/workspaces/${ws}/barriers?status=mitigated`)).items.find(
+        (item: any) => item.title === MITIGATED[lang],
       )
       expect(barrier).toBeDefined()
       const [testId] = barrier.links.tests
       const test = await apiGet(page, `/api/workspaces/${ws}/tests/${testId}`)
       const decision = await apiGet(page, `/api/workspaces/${ws}/tests/${testId}/decision`)
-      expect(decision.verdict).toBe('roll_out')
+      expect(decision).toMatchObject({ verdict: 'roll_out', barrierEffect: 'mitigated' })
 
-      // The card on the map says by what.
+      // The card on the map says it is mitigated, by what, and is not struck through as addressed.
       const card = page.getByRole('button', {
-        name: t(lang, 'journey.openBarrier', { title: ADDRESSED[lang] }),
+        name: t(lang, 'journey.openBarrier', { title: MITIGATED[lang] }),
+      })
+      const mitigatedBy = t(lang, 'journey.mitigatedBy', {
+        test: test.name,
+        date: formatDate(decision.decidedAt, lang),
       })
       await card.getByTestId('barrier-rollout').waitFor()
-      expect(await card.getByTestId('barrier-rollout').textContent()).toContain(test.name)
+      expect((await card.getByTestId('barrier-rollout').textContent())?.trim()).toBe(mitigatedBy)
+      expect(await card.locator('.badge').textContent()).toBe(t(lang, 'journey.status.mitigated'))
+      expect(await card.locator('.title').evaluate((node) => getComputedStyle(node).textDecorationLine)).toBe(
+        'none',
+      )
+      await screenshot(page, `leader-${lang}-map-mitigated`)
 
       // Its detail: evidence, share affected, and the chain to the test page.
       await card.click()
@@ -165,12 +176,15 @@ describe.each(LANGS)('in %s', (lang) => {
       expect(await dialog.textContent()).toContain(lang === 'en' ? '50%' : '50\u00a0%')
       await dialog.getByRole('link', { name: test.name }).waitFor()
       await dialog.getByText(decision.rationale).waitFor()
+      expect(await dialog.textContent()).toContain(mitigatedBy)
       // A leader reads; only editors change the status.
       expect(await dialog.locator('#barrier-status').count()).toBe(0)
       await screenshot(page, `leader-${lang}-barrier`)
       await dialog.getByRole('link', { name: test.name }).click()
       await page.waitForURL(new RegExp(`/tests/${testId}$`))
       await seen(page, t(lang, 'tests.status.decided'))
+      // The test's page opens with the decision, which says what the roll-out did to the barrier.
+      await seen(page, t(lang, 'decision.barrierEffectShown.mitigated'))
       expect(errors).toEqual([])
     } finally {
       await context.close()

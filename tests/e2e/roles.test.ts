@@ -331,12 +331,17 @@ describe.each(LANGS)('in %s', (lang) => {
     }
   })
 
-  it('a leader reads the verdict of the completed demo test in the portfolio, decides, and prints the report', async () => {
+  it('a leader reads the verdict and the close-out of the completed demo test in the portfolio, rolls it out without proof, and prints the report', async () => {
     const { context, page, errors } = await signIn(browser, app.baseUrl, 'leader', lang, `/w/${ws}/portfolio`)
     try {
       const portfolio = await apiGet(page, `/api/workspaces/${ws}/portfolio?lang=${lang}`)
       const completed = portfolio.tests.find((test: any) => test.status === 'completed')
       expect(completed).toBeDefined()
+      // The demo's completed test is closed out as inconclusive: its rise is not proven.
+      const test = await apiGet(page, `/api/workspaces/${ws}/tests/${completed.id}`)
+      expect(test.closeOut.outcome).toBe('inconclusive')
+      expect(test.links.barrier).not.toBeNull()
+      const outcome = t(lang, 'closeOut.outcomes.inconclusive')
 
       const card = page.locator('article.test-card', { hasText: completed.name })
       await card.waitFor()
@@ -346,11 +351,19 @@ describe.each(LANGS)('in %s', (lang) => {
       const chance = Math.round(completed.result.probabilityTreatmentBetter * 100)
       expect((await card.locator('.figure .big').textContent())?.replace(/\s/g, '')).toBe(`${chance}%`)
       expect(await card.textContent()).toContain(t(lang, 'portfolio.impact'))
+      expect((await card.getByTestId('portfolio-close-out').textContent())?.trim()).toBe(
+        t(lang, 'decision.closeOut', { outcome }),
+      )
       await screenshot(page, `leader-${lang}-portfolio`)
 
-      // The decision.
+      // The decision: the close-out comes first, and nothing is chosen for the leader.
       await card.getByRole('button', { name: t(lang, 'tests.decide') }).click()
       const dialog = page.getByRole('dialog')
+      const closeOut = dialog.getByTestId('decision-close-out')
+      await closeOut.waitFor()
+      expect(await closeOut.textContent()).toContain(t(lang, 'decision.closeOut', { outcome }))
+      expect(await dialog.locator('input[name=verdict]:checked').count()).toBe(0)
+      await screenshot(page, `leader-${lang}-decision-open`)
       await dialog.getByText(t(lang, 'tests.verdicts.roll_out')).click()
       const rationale =
         lang === 'en'
@@ -358,22 +371,58 @@ describe.each(LANGS)('in %s', (lang) => {
           : 'Доля допоборудования выросла на двенадцать пунктов; вероятность пользы высокая, цепочка стоит недорого.'
       await dialog.getByLabel(t(lang, 'tests.rationale')).fill(rationale)
       await dialog.getByLabel(new RegExp(t(lang, 'decision.rolloutStartsOn'))).fill('2026-12-01')
+
+      // Rolling out what the close-out did not call supported needs the acknowledgement, and a
+      // roll-out says whether it removes the barrier or only reduces it.
+      const acknowledge = dialog.getByLabel(t(lang, 'decision.acknowledgeUnproven'))
+      expect(await acknowledge.isChecked()).toBe(false)
+      expect(await dialog.textContent()).toContain(t(lang, 'decision.acknowledgeUnprovenHint', { outcome }))
+      expect(await dialog.locator('input[name=barrier-effect]:checked').count()).toBe(0)
+      await dialog.getByRole('button', { name: t(lang, 'decision.record') }).click()
+      await dialog.getByText(t(lang, 'decision.acknowledgeRequired')).waitFor()
+      await dialog.getByText(t(lang, 'decision.barrierEffectRequired')).waitFor()
+      await acknowledge.check()
+      await dialog.getByText(t(lang, 'decision.barrierEffects.addressed')).click()
       await screenshot(page, `leader-${lang}-decision`)
       await dialog.getByRole('button', { name: t(lang, 'decision.record') }).click()
       await toast(page, t(lang, 'tests.decided'))
       const decidedRow = page.locator('tbody tr', { hasText: completed.name })
       await decidedRow.waitFor()
       expect(await decidedRow.textContent()).toContain(t(lang, 'tests.verdicts.roll_out'))
+      expect((await decidedRow.getByTestId('without-proof').textContent())?.trim()).toBe(
+        t(lang, 'decision.withoutProofBadge'),
+      )
       const decision = await apiGet(page, `/api/workspaces/${ws}/tests/${completed.id}/decision`)
-      expect(decision).toMatchObject({ verdict: 'roll_out', rationale, rolloutStartsOn: '2026-12-01' })
+      expect(decision).toMatchObject({
+        verdict: 'roll_out',
+        rationale,
+        rolloutStartsOn: '2026-12-01',
+        unprovenAcknowledged: true,
+        barrierEffect: 'addressed',
+      })
+      await screenshot(page, `leader-${lang}-portfolio-decided`)
 
-      // The one-page report, printed.
+      // The test's page opens with the close-out and the decision, above the results.
       await decidedRow.getByRole('link', { name: completed.name }).click()
       await page.waitForURL(new RegExp(`/tests/${completed.id}$`))
+      const decisionCard = page.getByTestId('decision')
+      await decisionCard.waitFor()
+      expect(await decisionCard.textContent()).toContain(t(lang, 'decision.withoutProof'))
+      expect(await decisionCard.textContent()).toContain(rationale)
+      expect(await page.getByTestId('close-out').textContent()).toContain(outcome)
+
+      await page.locator('.tiles').waitFor()
+      await screenshot(page, `leader-${lang}-rolled-out-test`)
+
+      // The one-page report, printed.
       await page.getByRole('link', { name: t(lang, 'testPage.report') }).click()
       await page.waitForURL(/\/report$/)
       await seen(page, t(lang, 'report.decision'))
       await seen(page, rationale)
+      expect(await page.getByTestId('report-close-out').textContent()).toContain(outcome)
+      expect(await page.getByTestId('report-decision').textContent()).toContain(
+        t(lang, 'decision.withoutProof'),
+      )
       await page.locator('.sheet canvas').first().waitFor()
       await page.waitForFunction(() =>
         Array.from(document.querySelectorAll('.sheet canvas')).every(
@@ -388,6 +437,115 @@ describe.each(LANGS)('in %s', (lang) => {
       expect(errors).toEqual([])
     } finally {
       await context.close()
+    }
+  })
+
+  it('an analyst closes out a test completed early, after which a leader decides it and its page opens with the decision', async () => {
+    const analyst = await signIn(browser, app.baseUrl, 'analyst', lang, `/w/${ws}/tests`)
+    const leader = await signIn(browser, app.baseUrl, 'leader', lang, `/w/${ws}/tests`)
+    try {
+      // The demo's running test, completed early by hand with a reason.
+      const tests = await apiGet<{ items: any[] }>(analyst.page, `/api/workspaces/${ws}/tests?status=running`)
+      const running = tests.items.sort((a, b) => a.id - b.id)[0]
+      expect(running).toBeDefined()
+      const completed = await analyst.page.request.post(
+        `/api/workspaces/${ws}/tests/${running.id}/complete`,
+        {
+          data: {
+            reason: lang === 'en' ? 'The dealers stop the status emails.' : 'Дилеры прекращают рассылку.',
+          },
+        },
+      )
+      expect(completed.status()).toBe(200)
+      const path = `/w/${ws}/tests/${running.id}`
+
+      // Before the close-out a leader cannot decide: the dialog says the analyst closes it out first.
+      await leader.page.goto(path)
+      await seen(leader.page, t(lang, 'closeOut.awaiting'))
+      await leader.page.getByRole('button', { name: t(lang, 'tests.decide') }).click()
+      const early = leader.page.getByRole('dialog')
+      await early.getByTestId('decision-not-closed-out').waitFor()
+      expect(await early.getByTestId('decision-not-closed-out').textContent()).toContain(
+        t(lang, 'decision.notClosedOut'),
+      )
+      expect(await early.getByRole('button', { name: t(lang, 'decision.record') }).isDisabled()).toBe(true)
+      await screenshot(leader.page, `leader-${lang}-decision-not-closed-out`)
+      await early.getByRole('button', { name: t(lang, 'common.cancel') }).click()
+
+      // The analyst: the suggestion first, with its reason in words, and no outcome chosen.
+      const { page } = analyst
+      await page.goto(path)
+      const results = await apiGet(page, `/api/workspaces/${ws}/tests/${running.id}/results?lang=${lang}`)
+      const suggestion = results.closeOut.suggestion
+      expect(suggestion).not.toBeNull()
+      const suggested = page.getByTestId('close-out-suggestion')
+      await suggested.waitFor()
+      expect(await suggested.textContent()).toContain(t(lang, `closeOut.outcomes.${suggestion.outcome}`))
+      expect(await suggested.textContent()).toContain(t(lang, `closeOut.reasons.${suggestion.reason}`))
+      expect(await page.locator('input[name=close-out-outcome]:checked').count()).toBe(0)
+      await page.getByRole('button', { name: t(lang, 'closeOut.submit') }).click()
+      await seen(page, t(lang, 'closeOut.outcomeRequired'))
+
+      // The analyst's call differs from the suggestion; the record keeps both.
+      const outcome = suggestion.outcome === 'refuted' ? 'inconclusive' : 'refuted'
+      const learnings =
+        lang === 'en'
+          ? 'Customers waiting for imported cars found the weekly status emails vague; dealers got more calls, not fewer.'
+          : 'Клиенты, ждущие машину под заказ, сочли еженедельные письма расплывчатыми; звонков дилерам стало больше, а не меньше.'
+      await page.getByText(t(lang, `closeOut.outcomes.${outcome}`), { exact: true }).click()
+      await page.getByLabel(new RegExp(t(lang, 'closeOut.learnings'))).fill(learnings)
+      await screenshot(page, `analyst-${lang}-close-out`)
+      await page.getByRole('button', { name: t(lang, 'closeOut.submit') }).click()
+      await toast(page, t(lang, 'closeOut.saved'))
+      const recorded = page.getByTestId('close-out')
+      await recorded.waitFor()
+      const recordedText = (await recorded.textContent()) ?? ''
+      expect(recordedText).toContain(t(lang, `closeOut.outcomes.${outcome}`))
+      expect(recordedText).toContain(learnings)
+      expect(recordedText).toContain(
+        t(lang, 'closeOut.differs', { outcome: t(lang, `closeOut.outcomes.${suggestion.outcome}`) }),
+      )
+      expect(recordedText).toContain('Anton Analyst')
+      await screenshot(page, `analyst-${lang}-closed-out`)
+      const test = await apiGet(page, `/api/workspaces/${ws}/tests/${running.id}`)
+      expect(test.closeOut).toMatchObject({ outcome, suggested: suggestion.outcome, learnings })
+      const hypothesis = await apiGet(page, `/api/workspaces/${ws}/hypotheses/${test.hypothesisId}`)
+      expect(hypothesis.status).toBe(outcome)
+
+      // The leader decides on the close-out, and the page then opens with the decision.
+      await leader.page.reload()
+      await leader.page.getByRole('button', { name: t(lang, 'tests.decide') }).click()
+      const dialog = leader.page.getByRole('dialog')
+      await dialog.getByTestId('decision-close-out').waitFor()
+      expect(await dialog.getByTestId('decision-close-out').textContent()).toContain(learnings)
+      await dialog.getByText(t(lang, 'tests.verdicts.reject')).click()
+      const rationale =
+        lang === 'en'
+          ? 'The emails did not help and added calls: we stop them.'
+          : 'Письма не помогли и добавили звонков: прекращаем.'
+      await dialog.getByLabel(t(lang, 'tests.rationale')).fill(rationale)
+      await dialog.getByRole('button', { name: t(lang, 'decision.record') }).click()
+      await toast(leader.page, t(lang, 'tests.decided'))
+      const decision = leader.page.getByTestId('decision')
+      await decision.waitFor()
+      const decisionText = (await decision.textContent()) ?? ''
+      expect(decisionText).toContain(t(lang, 'tests.verdicts.reject'))
+      expect(decisionText).toContain(rationale)
+      expect(decisionText).toContain('Lena Leader')
+      // Close-out and decision come before the results.
+      const order = await leader.page.evaluate(() =>
+        ['[data-testid=close-out]', '[data-testid=decision]', '[data-testid=verdict-summary]'].map(
+          (selector) => Array.from(document.querySelectorAll('*')).indexOf(document.querySelector(selector)!),
+        ),
+      )
+      expect(order).toEqual([...order].sort((a, b) => a - b))
+      await leader.page.locator('.tiles').waitFor()
+      await screenshot(leader.page, `leader-${lang}-decided-test`)
+      expect(analyst.errors).toEqual([])
+      expect(leader.errors).toEqual([])
+    } finally {
+      await analyst.context.close()
+      await leader.context.close()
     }
   })
 })
