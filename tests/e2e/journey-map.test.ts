@@ -148,9 +148,15 @@ describe.each(LANGS)('in %s', (lang) => {
         (item: any) => item.title === MITIGATED[lang],
       )
       expect(barrier).toBeDefined()
-      const [testId] = barrier.links.tests
-      const test = await apiGet(page, `/api/workspaces/${ws}/tests/${testId}`)
-      const decision = await apiGet(page, `/api/workspaces/${ws}/tests/${testId}/decision`)
+      // Of its tests, the one rolled out (another was rejected).
+      const decided = await Promise.all(
+        barrier.links.tests.map(async (id: number) => ({
+          test: await apiGet(page, `/api/workspaces/${ws}/tests/${id}`),
+          decision: (await apiGet(page, `/api/workspaces/${ws}/tests/${id}/decisions`)).items.at(-1),
+        })),
+      )
+      const { test, decision } = decided.find((item) => item.decision?.verdict === 'roll_out')!
+      const testId = test.id
       expect(decision).toMatchObject({ verdict: 'roll_out', barrierEffect: 'mitigated' })
 
       // The card on the map says it is mitigated, by what, and is not struck through as addressed.
