@@ -414,6 +414,27 @@ describe.each(LANGS)('in %s', (lang) => {
       await page.locator('.tiles').waitFor()
       await screenshot(page, `leader-${lang}-rolled-out-test`)
 
+      // The primary analysis is the result; the other methods are apart, each with why it may differ.
+      const { verdict } = await apiGet(
+        page,
+        `/api/workspaces/${ws}/tests/${completed.id}/results?lang=${lang}`,
+      )
+      expect(verdict.primary).toBeDefined()
+      expect(await page.getByTestId('primary-analysis').textContent()).toContain(
+        t(lang, `results.primary.methods.${verdict.primary.method}`),
+      )
+      const others = page.getByTestId('other-methods')
+      expect(await others.evaluate((node) => (node as HTMLDetailsElement).open)).toBe(false)
+      await others.locator('summary').click()
+      const rows = others.locator('tbody tr')
+      expect(await rows.count()).toBe(verdict.checks.length)
+      for (const [index, check] of verdict.checks.entries())
+        expect(await rows.nth(index).textContent()).toContain(
+          t(lang, `results.whyDifferent.${check.whyDifferent}`),
+        )
+      await others.scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(SCREENSHOTS, `leader-${lang}-other-methods.png`) })
+
       // The one-page report, printed.
       await page.getByRole('link', { name: t(lang, 'testPage.report') }).click()
       await page.waitForURL(/\/report$/)
