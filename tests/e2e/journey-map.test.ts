@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 // page.evaluate and waitForFunction callbacks run in the browser, so they are typed with the DOM.
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   LANGS,
+  SCREENSHOTS,
   WORKSPACE,
   apiGet,
   launchBrowser,
@@ -173,7 +175,9 @@ describe.each(LANGS)('in %s', (lang) => {
       expect(await card.locator('.title').evaluate((node) => getComputedStyle(node).textDecorationLine)).toBe(
         'none',
       )
-      await screenshot(page, `leader-${lang}-map-mitigated`)
+      // The map scrolls inside its frame: the picture is of the part that shows the card.
+      await card.scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(SCREENSHOTS, `leader-${lang}-map-mitigated.png`) })
 
       // Its detail: evidence, share affected, and the chain to the test page.
       await card.click()
