@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest'
 import en from '../../web/src/lib/i18n/en.json' with { type: 'json' }
 import ru from '../../web/src/lib/i18n/ru.json' with { type: 'json' }
 import { pickLocale } from '../../web/src/lib/i18n/locale.ts'
+import { BarrierStatus } from '../../server/schemas/barrier.ts'
+import { TestResults } from '../../server/schemas/results.ts'
+import { CloseOutOutcome, Decision, Verdict } from '../../server/schemas/test.ts'
 
 type Catalog = { [key: string]: string | Catalog }
 
@@ -38,6 +41,33 @@ describe('message catalogs', () => {
     }
     const missing = [...used].filter((key) => !known.has(key))
     expect(missing).toEqual([])
+  })
+})
+
+describe('the words for what the server sends as codes', () => {
+  const reasons = TestResults.shape.closeOut.shape.suggestion.unwrap().shape.reason.options
+  const effects = Decision.shape.barrierEffect.unwrap().options
+  const expected = [
+    ...CloseOutOutcome.options.flatMap((code) => [
+      `closeOut.outcomes.${code}`,
+      `closeOut.outcomeHints.${code}`,
+    ]),
+    ...reasons.map((code) => `closeOut.reasons.${code}`),
+    ...effects.flatMap((code) => [
+      `decision.barrierEffects.${code}`,
+      `decision.barrierEffectHints.${code}`,
+      `decision.barrierEffectShown.${code}`,
+    ]),
+    ...Verdict.options.flatMap((code) => [`tests.verdicts.${code}`, `decision.verdictHints.${code}`]),
+    ...BarrierStatus.options.map((code) => `journey.status.${code}`),
+  ]
+
+  it.each([
+    ['en', en],
+    ['ru', ru],
+  ])('are all in the %s catalog', (_lang, catalog) => {
+    const known = new Set(keys(catalog as Catalog))
+    expect(expected.filter((key) => !known.has(key))).toEqual([])
   })
 })
 
