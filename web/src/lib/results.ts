@@ -78,8 +78,8 @@ export function settledSeries<T extends { control: { deals: number }; treatment:
  */
 export function otherMethods(verdict: StatsVerdict): MethodCheck[] {
   if (verdict.checks) return verdict.checks
-  const general = 'other_method'
-  const test = (method: string, pValue: number | null): MethodCheck => ({
+  const general = 'other_method' as MethodCheck['whyDifferent']
+  const test = (method: MethodCheck['method'], pValue: number | null): MethodCheck => ({
     method,
     pValue,
     measure: null,

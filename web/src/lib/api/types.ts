@@ -232,35 +232,18 @@ export type SrmResult = z.infer<typeof SrmResultSchema>
 
 export type NullableInterval = readonly [number | null, number | null] | null
 
-/**
- * The plan's primary analysis (DESIGN.md, "One primary analysis"): the p-value, the significance
- * and both intervals come from one test. The statistics put it in the verdict; the results schema
- * may not list it yet, so its shape is written out here.
- */
-export interface PrimaryAnalysis {
-  method: 'exact' | 'score'
-  alternative: Alternative
-  alpha: number
-  pValue: number | null
-  significant: boolean
-  difference: { estimate: number | null; interval: NullableInterval }
-  relativeLift: { estimate: number | null; interval: NullableInterval }
-  reason: string | null
-}
-
-/** Another method beside the primary analysis, never the result, with the code of why it may differ. */
-export interface MethodCheck {
-  method: string
-  pValue: number | null
-  measure: 'oddsRatio' | 'difference' | 'relativeLift' | 'probabilityTreatmentBetter' | null
-  estimate: number | null
-  interval: NullableInterval
-  whyDifferent: string
-}
-
 type ResultsSchema = z.infer<typeof TestResultsSchema>
+type VerdictSchema = ResultsSchema['verdict']
+/** The plan's primary analysis (DESIGN.md, "One primary analysis"): THE result. */
+export type PrimaryAnalysis = VerdictSchema['primary']
+/** Another method beside the primary analysis, never the result, with the code of why it may differ. */
+export type MethodCheck = VerdictSchema['checks'][number]
+/**
+ * A test's results. The interface also reads a verdict without the primary analysis and its checks
+ * (as results were before them), so both are optional here.
+ */
 export type TestResults = Omit<ResultsSchema, 'verdict'> & {
-  verdict: ResultsSchema['verdict'] & { primary?: PrimaryAnalysis; checks?: MethodCheck[] }
+  verdict: Omit<VerdictSchema, 'primary' | 'checks'> & Partial<Pick<VerdictSchema, 'primary' | 'checks'>>
 }
 export type CloseOutSuggestion = NonNullable<TestResults['closeOut']['suggestion']>
 export type SeriesPoint = TestResults['series'][number]
