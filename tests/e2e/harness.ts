@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // page.evaluate and waitForFunction callbacks run in the browser, so they are typed with the DOM.
 import type { AddressInfo } from 'node:net'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -10,9 +10,26 @@ import { seedDemo } from '../../server/demo/seed.ts'
 import { serveWeb } from '../../server/web.ts'
 import en from '../../web/src/lib/i18n/en.json' with { type: 'json' }
 import ru from '../../web/src/lib/i18n/ru.json' with { type: 'json' }
-import { expect } from 'vitest'
+import { describe, expect } from 'vitest'
 import { openTestDatabase } from '../helpers/database.ts'
 import { ensureWebBuild } from '../helpers/web-build.ts'
+
+/** Debian's Chromium, or the one CHROMIUM_PATH names. */
+export const BROWSER_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const INSTALL_HINT = `install it with "apt-get install chromium", or set CHROMIUM_PATH to a Chromium`
+
+/**
+ * Whether the browser suites run here. Without a browser they are skipped with a notice, unless
+ * REQUIRE_BROWSER=1 (CI sets it), where a missing browser fails the run.
+ */
+export const browserMissing = !existsSync(BROWSER_PATH)
+if (browserMissing) {
+  if (process.env.REQUIRE_BROWSER === '1')
+    throw new Error(`The browser tests need Chromium at ${BROWSER_PATH}: ${INSTALL_HINT}.`)
+  console.warn(`Browser tests skipped: no Chromium at ${BROWSER_PATH}; ${INSTALL_HINT}.`)
+}
+/** `describe`, or `describe.skip` when there is no browser to drive. */
+export const describeInBrowser = browserMissing ? describe.skip : describe
 
 export type Lang = 'en' | 'ru'
 export const LANGS: Lang[] = ['en', 'ru']
@@ -60,7 +77,7 @@ export async function startApp() {
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: BROWSER_PATH,
     args: [
       '--headless',
       '--no-sandbox',
