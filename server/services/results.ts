@@ -107,6 +107,36 @@ async function cumulativeSeries(db: Kysely<DB>, testId: number, confidence: numb
   return points
 }
 
+type Primary = ReturnType<typeof verdictFor>['verdict']['primary']
+
+/**
+ * The difference's band on each day from the plan's primary analysis, so that the chart's band is
+ * clear of zero exactly when the result is significant: the score test's interval on every day (it
+ * costs microseconds), at the primary's level (for a one-sided plan, the two-sided interval at 2α,
+ * whose lower end is the one-sided one's), and on the last day the primary's own lower end, which
+ * for the exact test is its interval's.
+ */
+function withPrimaryBand(series: Awaited<ReturnType<typeof cumulativeSeries>>, primary: Primary) {
+  const greater = primary.alternative === 'greater'
+  const alpha = greater ? Math.min(2 * primary.alpha, 0.999) : primary.alpha
+  return series.map((p, i) => {
+    if (p.control.deals === 0 || p.treatment.deals === 0) return p
+    const day = stats.primaryAnalysis({
+      control: p.control,
+      treatment: p.treatment,
+      method: 'score',
+      alternative: 'two-sided',
+      alpha,
+    }).difference
+    let interval = day.interval
+    if (i === series.length - 1 && primary.difference.interval) {
+      const [lower, upper] = primary.difference.interval
+      interval = [lower, greater ? (day.interval?.[1] ?? null) : upper]
+    }
+    return { ...p, difference: { estimate: day.estimate, interval } }
+  })
+}
+
 /**
  * Each look of the schedule the verdict stands on: its deals and information fraction, the
  * boundary and alpha spent (the same numbers the verdict uses at the current look), and whether
@@ -255,6 +285,7 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     now,
   )
   const { verdict, schedule } = verdictFor(analysis, totals, final)
+  const band = withPrimaryBand(series, verdict.primary)
   const recorded = toTest(test, { hypothesis: test.hypothesis_id, barrier: null, decision: null }).closeOut
   return {
     test: {
@@ -289,7 +320,7 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     decision: decision ? decisionCheck(decision, totals) : null,
     verdict,
     summary: verdict.summary[lang],
-    series,
+    series: band,
     balance,
     interimLooks: interimLooks(analysis, schedule, series),
   }

@@ -89,3 +89,23 @@ describe('money in the portfolio', () => {
     expect(portfolio.currency).toBe('USD')
   })
 })
+
+describe('one answer on the test page', () => {
+  it("ends the chart's difference band on the primary analysis's interval, clear of zero exactly when significant", async () => {
+    const ws = await ctx.newWorkspace()
+    for (const arms of [
+      { control: 10, treatment: 30 },
+      { control: 10, treatment: 14 },
+    ]) {
+      const id = await testWith(ws, arms, 'completed')
+      const results = (await ws.call('leader', 'GET', `/tests/${id}/results`)).body
+      const { primary } = results.verdict
+      const last = results.series.at(-1)
+      expect(last.difference.interval).toEqual(primary.difference.interval)
+      const clear = last.difference.interval[0] > 0 || last.difference.interval[1] < 0
+      expect(clear).toBe(primary.significant)
+      expect(results.verdict.significant).toBe(primary.significant)
+      expect(results.verdict.pValue).toBe(primary.pValue)
+    }
+  })
+})
