@@ -199,6 +199,18 @@ const toApiPlan = (p: TestPlanT): z.infer<typeof TestPlan> => ({
   lookDeals: p.lookDeals ?? plannedLookDeals(p.interimLooks, p.targetDeals),
 })
 
+/** The analyst's close-out kept on a test's row, or null before it. */
+export const toCloseOut = (r: TestRow): z.infer<typeof CloseOut> | null =>
+  r.close_out_outcome && r.closed_out_at
+    ? {
+        outcome: r.close_out_outcome,
+        suggested: r.close_out_suggested ?? r.close_out_outcome,
+        learnings: r.close_out_learnings,
+        closedOutBy: r.closed_out_by,
+        closedOutAt: r.closed_out_at.toISOString(),
+      }
+    : null
+
 export const toTest = (r: TestRow, links: TestLinks): z.infer<typeof Test> => ({
   id: r.id,
   hypothesisId: r.hypothesis_id,
@@ -209,16 +221,7 @@ export const toTest = (r: TestRow, links: TestLinks): z.infer<typeof Test> => ({
   startedAt: r.started_at?.toISOString() ?? null,
   completedAt: r.completed_at?.toISOString() ?? null,
   completionReason: r.completion_reason,
-  closeOut:
-    r.close_out_outcome && r.closed_out_at
-      ? {
-          outcome: r.close_out_outcome,
-          suggested: r.close_out_suggested ?? r.close_out_outcome,
-          learnings: r.close_out_learnings,
-          closedOutBy: r.closed_out_by,
-          closedOutAt: r.closed_out_at.toISOString(),
-        }
-      : null,
+  closeOut: toCloseOut(r),
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
   links,

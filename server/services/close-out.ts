@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import { findHypothesisBasis } from '../../db/queries/lookups.ts'
 import { readArmTotals } from '../../db/queries/totals.ts'
 import type { CloseOutOutcome, DB, TestRow } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
@@ -64,13 +65,8 @@ export async function closeOutTest(
 ) {
   return db.transaction().execute(async (trx) => {
     const test = await lockTest(trx, scope, testId)
-    const hypothesis = await trx
-      .selectFrom('hypotheses')
-      .select(['baseline_rate', 'expected_lift'])
-      .where('id', '=', test.hypothesis_id)
-      .executeTakeFirstOrThrow()
     const suggested = test.frozen_plan
-      ? (await closeOutSuggestion(trx, test, hypothesis)).outcome
+      ? (await closeOutSuggestion(trx, test, await findHypothesisBasis(trx, test.hypothesis_id))).outcome
       : 'inconclusive'
     return transition(
       trx,

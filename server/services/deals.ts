@@ -16,8 +16,9 @@ import type { Scope } from '../context.ts'
 import { ApiError, wrongState } from '../errors.ts'
 import { DealRow } from '../schemas/deal.ts'
 import { recordAudit } from './audit.ts'
-import { completeIfDue, lockTest } from './test-lifecycle.ts'
+import { completeIfDue, lockTest, plannedEnd } from './test-lifecycle.ts'
 import { dayInZone, readZonedDate } from '../lib/time-zone.ts'
+import { findTimeZone } from '../../db/queries/lookups.ts'
 import { getOwned } from './records.ts'
 
 /** Why a row was refused, as a stable code the interface translates; `reason` says it in English. */
@@ -265,13 +266,11 @@ export async function ingestDeals(
     const locked = await lockTest(trx, scope, testId)
     if (locked.status === 'draft')
       throw wrongState('The test has not started: deals are accepted from its start')
-    const { time_zone: timeZone } = await trx
-      .selectFrom('workspaces')
-      .select('time_zone')
-      .where('id', '=', scope.workspaceId)
-      .executeTakeFirstOrThrow()
-    // A test whose time ran out completes first, so deals closed after its end come in late.
-    const test = await completeIfDue(trx, scope, testId, now)
+    const timeZone = await findTimeZone(trx, scope.workspaceId)
+    // A test whose time ran out completes first, so deals closed after its end come in late. Any
+    // other completion (its target) is checked once the batch is written.
+    const timeUp = locked.frozen_plan !== null && now >= plannedEnd(locked, locked.frozen_plan)
+    const test = timeUp ? await completeIfDue(trx, scope, testId, now) : locked
 
     const batch = new BatchWriter(trx, scope, test, mode, now, timeZone)
     const source = rows[Symbol.iterator]()

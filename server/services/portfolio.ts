@@ -45,21 +45,15 @@ export async function workspacePortfolio(
       treatment: { deals: Number(r.t_deals), conversions: Number(r.t_conversions) },
     }
     const total = counts.control.deals + counts.treatment.deals
+    const totals = armTotals(counts)
+    const final =
+      r.status === 'completed' ||
+      r.status === 'decided' ||
+      (plan !== null &&
+        completionDue({ status: r.status, started_at: r.started_at, frozen_plan: plan }, r, totals, now) !==
+          null)
     const verdict =
-      plan && total > 0 && r.started_at
-        ? verdictFor(
-            analysisPlan(plan, r),
-            armTotals(counts),
-            r.status === 'completed' ||
-              r.status === 'decided' ||
-              completionDue(
-                { status: r.status, started_at: r.started_at, frozen_plan: plan },
-                r,
-                armTotals(counts),
-                now,
-              ) !== null,
-          ).verdict
-        : null
+      plan && total > 0 && r.started_at ? verdictFor(analysisPlan(plan, r), totals, final).verdict : null
     const result = verdict && {
       control: verdict.control,
       treatment: verdict.treatment,

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import { findHypothesisBasis } from '../../db/queries/lookups.ts'
 import { readArmTotals, readDailyTotals, type KeptTotals } from '../../db/queries/totals.ts'
 import type { DB, TestPlan, TestRow } from '../../db/tables/index.ts'
 import * as stats from '../../stats/index.ts'
@@ -13,7 +14,7 @@ import {
   type HypothesisBasis,
   type LookSchedule,
 } from './analysis.ts'
-import { toTest } from '../schemas/test.ts'
+import { toCloseOut } from '../schemas/test.ts'
 import { balanceTable } from './assignment.ts'
 import { suggestCloseOut } from './close-out.ts'
 import { completionDue, minimumDurationEnds, plannedEnd } from './test-lifecycle.ts'
@@ -180,11 +181,7 @@ const countsOf = (totals: Totals) => ({
 export async function decisionSnapshot(db: Kysely<DB> | Transaction<DB>, test: TestRow) {
   const [totals, hypothesis] = await Promise.all([
     readArmTotals(db, test.id),
-    db
-      .selectFrom('hypotheses')
-      .select(['baseline_rate', 'expected_lift'])
-      .where('id', '=', test.hypothesis_id)
-      .executeTakeFirstOrThrow(),
+    findHypothesisBasis(db, test.hypothesis_id),
   ])
   const { summary, ...verdict } = verdictFor(
     analysisPlan(test.frozen_plan!, hypothesis),
@@ -286,7 +283,6 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
   )
   const { verdict, schedule } = verdictFor(analysis, totals, final)
   const band = withPrimaryBand(series, verdict.primary)
-  const recorded = toTest(test, { hypothesis: test.hypothesis_id, barrier: null, decision: null }).closeOut
   return {
     test: {
       id: test.id,
@@ -315,7 +311,7 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
     lateDeals: totals.control.late + totals.treatment.late,
     closeOut: {
       suggestion: final ? suggestCloseOut(verdict, analysis.power) : null,
-      recorded,
+      recorded: toCloseOut(test),
     },
     decision: decision ? decisionCheck(decision, totals) : null,
     verdict,

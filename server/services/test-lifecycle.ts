@@ -1,5 +1,6 @@
 import type { Kysely, Transaction, Updateable } from 'kysely'
 import { jsonb } from '../../db/queries/arrays.ts'
+import { findHypothesisBasis, findTimeZone } from '../../db/queries/lookups.ts'
 import {
   findTestsToCheck,
   readArmTotals,
@@ -134,23 +135,6 @@ export async function lockTest(trx: Transaction<DB>, scope: Pick<Scope, 'workspa
   return test
 }
 
-async function hypothesisBasis(trx: Transaction<DB>, test: TestRow): Promise<HypothesisBasis> {
-  return trx
-    .selectFrom('hypotheses')
-    .select(['baseline_rate', 'expected_lift'])
-    .where('id', '=', test.hypothesis_id)
-    .executeTakeFirstOrThrow()
-}
-
-async function timeZoneOf(trx: Transaction<DB>, workspaceId: number) {
-  const w = await trx
-    .selectFrom('workspaces')
-    .select('time_zone')
-    .where('id', '=', workspaceId)
-    .executeTakeFirstOrThrow()
-  return w.time_zone
-}
-
 /**
  * The plan frozen at the start: the draft's plan with the primary method settled (by the planned
  * arms and baseline when the design left it open) and the deals at each look.
@@ -241,7 +225,7 @@ export async function transition(
   let auditAfter: Record<string, unknown> = { status: next }
   switch (event.type) {
     case 'start': {
-      const plan = freezePlan(test, await hypothesisBasis(trx, test))
+      const plan = freezePlan(test, await findHypothesisBasis(trx, test.hypothesis_id))
       Object.assign(patch, { started_at: now, frozen_plan: jsonb(plan), primary_method: plan.primaryMethod })
       auditAfter = { status: next, frozenPlan: plan }
       break
@@ -346,7 +330,7 @@ export async function transition(
   // Deals closed after the completion are late; an extension counts them again.
   if (event.type === 'complete' || event.type === 'extend') {
     const changed = await reclassifyLateDeals(trx, test.id, after.late_after)
-    if (changed > 0) await recountTotals(trx, test.id, await timeZoneOf(trx, test.workspace_id))
+    if (changed > 0) await recountTotals(trx, test.id, await findTimeZone(trx, test.workspace_id))
   }
   if (event.type === 'complete') {
     const totals = await readArmTotals(trx, test.id)
@@ -526,7 +510,12 @@ export async function completeIfDue(
 ): Promise<TestRow> {
   const test = await lockTest(trx, scope, testId)
   if (test.status !== 'running' && test.status !== 'paused') return test
-  const due = completionDue(test, await hypothesisBasis(trx, test), await readArmTotals(trx, testId), now)
+  const due = completionDue(
+    test,
+    await findHypothesisBasis(trx, test.hypothesis_id),
+    await readArmTotals(trx, testId),
+    now,
+  )
   if (!due) return test
   return transition(trx, scope, test, { type: 'complete', reason: due.reason, at: due.at }, now)
 }

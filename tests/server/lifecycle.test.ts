@@ -506,20 +506,30 @@ describe('completion', () => {
   })
 })
 
+/**
+ * A started test with `n` deals, the clock then moved a day past its maximum duration (the
+ * members' sessions still valid); `start` is when it started, for the caller to set the clock back.
+ */
+async function runningUntilTimeUp(plan: { targetDeals: number; maxDurationDays: number }, n: number) {
+  const later = (plan.maxDurationDays + 1) * DAY
+  const ws = await workspaceValidAt(new Date(ctx.now().getTime() + later))
+  const test = await ws.test({ plan })
+  const start = ctx.now()
+  await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
+  await assign(ws, test.id, 10)
+  await ws.call(
+    'analyst',
+    'POST',
+    `/tests/${test.id}/deals`,
+    deals(n, 0, start, (i) => i < 2),
+  )
+  ctx.setNow(new Date(start.getTime() + later))
+  return { ws, test, start }
+}
+
 describe('reads never write', () => {
   it('answers a test whose time is up as due, analysed as final, without completing it', async () => {
-    const ws = await workspaceValidAt(new Date(ctx.now().getTime() + 31 * DAY))
-    const test = await ws.test({ plan: { targetDeals: 100, maxDurationDays: 30 } })
-    const start = ctx.now()
-    await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
-    await assign(ws, test.id, 10)
-    await ws.call(
-      'analyst',
-      'POST',
-      `/tests/${test.id}/deals`,
-      deals(4, 0, start, (i) => i < 2),
-    )
-    ctx.setNow(new Date(start.getTime() + 31 * DAY))
+    const { ws, test, start } = await runningUntilTimeUp({ targetDeals: 100, maxDurationDays: 30 }, 4)
     const before = await row(test.id)
     const results = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
     expect(results.body.test).toMatchObject({
@@ -535,18 +545,7 @@ describe('reads never write', () => {
   })
 
   it('adds no audit entry, notice or delivery on any GET of the API', async () => {
-    const ws = await workspaceValidAt(new Date(ctx.now().getTime() + 11 * DAY))
-    const test = await ws.test({ plan: { targetDeals: 4, maxDurationDays: 10 } })
-    const start = ctx.now()
-    await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
-    await assign(ws, test.id, 10)
-    await ws.call(
-      'analyst',
-      'POST',
-      `/tests/${test.id}/deals`,
-      deals(3, 0, start, (i) => i < 2),
-    )
-    ctx.setNow(new Date(start.getTime() + 11 * DAY)) // due by time
+    const { ws, test, start } = await runningUntilTimeUp({ targetDeals: 4, maxDurationDays: 10 }, 3)
     const counts = async () => {
       const [audit, notices, deliveries, tests] = await Promise.all(
         (['audit_log', 'notifications', 'webhook_deliveries', 'tests'] as const).map((t) =>
