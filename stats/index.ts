@@ -52,6 +52,7 @@ export {
   recommendPrimaryMethod,
   exactTables,
   primaryMethods,
+  primaryMethodChoice,
   EXACT_BELOW_EXPECTED,
   EXACT_MAX_TABLES,
   type PrimaryMethod,

@@ -85,15 +85,34 @@ export function recommendPrimaryMethod(plan: {
   readonly treatmentDeals: number
   readonly baselineRate: number
 }): PrimaryMethod {
+  return primaryMethodChoice(plan).method
+}
+
+/**
+ * Why the design chooses the method recommendPrimaryMethod names, for the design screen: the
+ * smallest expected count of the planned table and which rule decided — 'large_sample' (every
+ * expected count ≥ 5), 'small_expected_count' (below 5, and the exact test affordable) or
+ * 'too_many_tables' (below 5, but past EXACT_MAX_TABLES, so the score test).
+ */
+export function primaryMethodChoice(plan: {
+  readonly controlDeals: number
+  readonly treatmentDeals: number
+  readonly baselineRate: number
+}): {
+  method: PrimaryMethod
+  reason: 'large_sample' | 'small_expected_count' | 'too_many_tables'
+  smallestExpected: number
+} {
   assertCount('controlDeals', plan.controlDeals)
   assertCount('treatmentDeals', plan.treatmentDeals)
   assertProbability('baselineRate', plan.baselineRate)
-  const smallest =
+  const smallestExpected =
     Math.min(plan.controlDeals, plan.treatmentDeals) * Math.min(plan.baselineRate, 1 - plan.baselineRate)
-  if (smallest >= EXACT_BELOW_EXPECTED) return 'score'
+  if (smallestExpected >= EXACT_BELOW_EXPECTED)
+    return { method: 'score', reason: 'large_sample', smallestExpected }
   return exactTables(Math.ceil(plan.controlDeals), Math.ceil(plan.treatmentDeals)) <= EXACT_MAX_TABLES
-    ? 'exact'
-    : 'score'
+    ? { method: 'exact', reason: 'small_expected_count', smallestExpected }
+    : { method: 'score', reason: 'too_many_tables', smallestExpected }
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   EXACT_BELOW_EXPECTED,
   EXACT_MAX_TABLES,
   primaryAnalysis,
+  primaryMethodChoice,
   recommendPrimaryMethod,
   type PrimaryInput,
   type PrimaryMethod,
@@ -214,6 +215,29 @@ describe('recommendPrimaryMethod', () => {
     )
     expect(recommendPrimaryMethod({ controlDeals: 1000, treatmentDeals: 1000, baselineRate: 0.003 })).toBe(
       'score',
+    )
+  })
+
+  it('names the rule that decided, with the smallest expected count, at each side of both bounds', () => {
+    // 4.99… expected: exact; exactly 5: score (the rule is "below 5")
+    expect(primaryMethodChoice({ controlDeals: 100, treatmentDeals: 100, baselineRate: 0.0499 })).toEqual({
+      method: 'exact',
+      reason: 'small_expected_count',
+      smallestExpected: expect.closeTo(4.99, 12),
+    })
+    expect(primaryMethodChoice({ controlDeals: 100, treatmentDeals: 100, baselineRate: 0.05 })).toEqual({
+      method: 'score',
+      reason: 'large_sample',
+      smallestExpected: expect.closeTo(5, 12),
+    })
+    // unequal arms (100 vs 1,900): the smaller arm decides, and 101 · 1901 tables exceed the bound
+    expect(primaryMethodChoice({ controlDeals: 1900, treatmentDeals: 100, baselineRate: 0.03 })).toEqual({
+      method: 'score',
+      reason: 'too_many_tables',
+      smallestExpected: expect.closeTo(3, 12),
+    })
+    expect(primaryMethodChoice({ controlDeals: 100, treatmentDeals: 100, baselineRate: 0.03 }).method).toBe(
+      'exact',
     )
   })
 
