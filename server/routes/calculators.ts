@@ -4,6 +4,7 @@ import {
   compareRevenue,
   obrienFlemingBoundaries,
   powerAnalysis,
+  primaryMethodChoice,
   sampleRatioMismatch,
   sampleSize,
   significance,
@@ -60,12 +61,27 @@ export const calculatorRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validatio
     ),
     (c) => c.json(significance(c.req.valid('json')) as never, 200),
   )
-  .openapi(calculator('sample-size', SampleSizeInput, 'Deals needed per arm', SampleSizeResult), (c) =>
-    c.json(sampleSize(c.req.valid('json')), 200),
-  )
+  .openapi(calculator('sample-size', SampleSizeInput, 'Deals needed per arm', SampleSizeResult), (c) => {
+    const input = c.req.valid('json')
+    const arms = sampleSize(input)
+    const primaryMethod = primaryMethodChoice({
+      controlDeals: arms.control,
+      treatmentDeals: arms.treatment,
+      baselineRate: input.baselineRate,
+    })
+    return c.json({ ...arms, primaryMethod }, 200)
+  })
   .openapi(
     calculator('power', PowerInput, 'Power of given arms, and the smallest effect they detect', PowerResult),
-    (c) => c.json(powerAnalysis(c.req.valid('json')), 200),
+    (c) => {
+      const input = c.req.valid('json')
+      const primaryMethod = primaryMethodChoice({
+        controlDeals: input.control,
+        treatmentDeals: input.treatment,
+        baselineRate: input.baselineRate,
+      })
+      return c.json({ ...powerAnalysis(input), primaryMethod }, 200)
+    },
   )
   .openapi(
     calculator('revenue', RevenueInput, 'Revenue per deal: Welch and Mann-Whitney', RevenueResult),

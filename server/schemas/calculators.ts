@@ -212,11 +212,28 @@ export const SignificanceResult = z
     significant: z.boolean().nullable().describe('The primary analysis’s significance'),
   })
   .openapi('SignificanceResult')
+const PrimaryMethodChoice = z
+  .object({
+    method: z.enum(['exact', 'score']),
+    reason: z
+      .enum(['large_sample', 'small_expected_count', 'too_many_tables'])
+      .describe(
+        'large_sample: every expected count of the planned table ≥ 5; small_expected_count: below 5, so the exact test; too_many_tables: below 5 but too many tables for the exact test, so the score test',
+      ),
+    smallestExpected: z.number().describe('The planned table’s smallest expected count at the baseline rate'),
+  })
+  .describe('The primary analysis a test with these arms would freeze at start, and why')
+  .openapi('PrimaryMethodChoice')
 export const SampleSizeResult = z
-  .object({ control: z.number(), treatment: z.number(), total: z.number() })
+  .object({
+    control: z.number(),
+    treatment: z.number(),
+    total: z.number(),
+    primaryMethod: PrimaryMethodChoice,
+  })
   .openapi('SampleSizeResult')
 export const PowerResult = z
-  .object({ power: Nullable, minimumDetectableEffect: Nullable })
+  .object({ power: Nullable, minimumDetectableEffect: Nullable, primaryMethod: PrimaryMethodChoice })
   .openapi('PowerResult')
 export const RevenueResult = z
   .object({

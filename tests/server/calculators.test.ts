@@ -130,7 +130,27 @@ describe('the calculators, without signing in', () => {
   it("sample size: R's power.prop.test with the defaults", async () => {
     const res = await calc('sample-size', { baselineRate: 0.15, minimumDetectableEffect: 0.1 })
     // R: ceiling(power.prop.test(p1 = 0.15, p2 = 0.25, power = 0.8)$n) = 250
-    expect(res.body).toEqual({ control: 250, treatment: 250, total: 500 })
+    expect(res.body).toEqual({
+      control: 250,
+      treatment: 250,
+      total: 500,
+      // 250 · 0.15 = 37.5 expected conversions in the smaller arm: the large-sample score test
+      primaryMethod: { method: 'score', reason: 'large_sample', smallestExpected: 37.5 },
+    })
+  })
+
+  it('names the primary method the planned arms would freeze, and why', async () => {
+    // 60 + 60 deals at 5 %: 3 expected conversions per arm, under Cochran's 5 → the exact test
+    const small = await calc('power', { baselineRate: 0.05, control: 60, treatment: 60 })
+    expect(small.body.primaryMethod).toEqual({
+      method: 'exact',
+      reason: 'small_expected_count',
+      smallestExpected: expect.closeTo(3, 12),
+    })
+    // 1,900 + 100 at 3 %: 3 expected, but 1901 · 101 tables are too many for the exact test
+    const wide = await calc('power', { baselineRate: 0.03, control: 1900, treatment: 100 })
+    expect(wide.body.primaryMethod.method).toBe('score')
+    expect(wide.body.primaryMethod.reason).toBe('too_many_tables')
   })
 
   it('power: at a given effect and the smallest detectable', async () => {
