@@ -12,6 +12,13 @@ const Interval = z.tuple([N, N]).readonly().nullable()
 const Estimate = z.object({ estimate: N, interval: Interval, reason: Reason })
 const ArmRate = z.object({ rate: N, interval: Interval, reason: Reason })
 
+const Headline = z
+  .enum(['no_data', 'collecting', 'significant_rise', 'significant_fall', 'no_effect', 'not_proven'])
+  .describe(
+    'The one-line reading, from the primary analysis only: no_data until both arms have deals; significant_rise / significant_fall when the primary analysis is significant; collecting while the test is not final; then no_effect (no significant difference with at least the planned power for the expected rise) or not_proven (no significant difference, less power than planned)',
+  )
+  .openapi('Headline')
+
 export const Verdict = z
   .object({
     control: ArmRate,
@@ -106,6 +113,7 @@ export const TestResults = z
         .array(z.object({ deals: z.number(), power: N, minimumDetectableEffect: N }))
         .describe('What 100 and 150 deals can do for this plan'),
     }),
+    headline: Headline,
     lateDeals: z.number(),
     closeOut: z.object({
       suggestion: z
@@ -191,6 +199,7 @@ export const Portfolio = z
         }),
         result: z
           .object({
+            headline: Headline,
             control: ArmRate,
             treatment: ArmRate,
             difference: Estimate,

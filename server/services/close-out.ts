@@ -39,6 +39,29 @@ export function suggestCloseOut(
   return { outcome: 'inconclusive', reason: 'underpowered' }
 }
 
+/**
+ * The one-line reading of a test's result, from the primary analysis only, so that it can never
+ * disagree with the p-value, the intervals or the close-out suggestion: 'no_data' until both arms
+ * have deals; 'significant_rise' / 'significant_fall' when the primary analysis is significant;
+ * 'collecting' while the test is not final; then, with no significant difference, 'no_effect'
+ * when the sample had the planned power to see the expected rise and 'not_proven' when it had not.
+ */
+export type Headline =
+  'no_data' | 'collecting' | 'significant_rise' | 'significant_fall' | 'no_effect' | 'not_proven'
+
+export function headlineOf(
+  verdict: ReturnType<typeof verdictFor>['verdict'],
+  final: boolean,
+  plannedPower: number,
+): Headline {
+  const suggestion = suggestCloseOut(verdict, plannedPower)
+  if (suggestion.reason === 'no_data') return 'no_data'
+  if (suggestion.reason === 'significant_rise' || suggestion.reason === 'significant_fall')
+    return suggestion.reason
+  if (!final) return 'collecting'
+  return suggestion.reason === 'powered_no_effect' ? 'no_effect' : 'not_proven'
+}
+
 /** The suggestion for a started test from its kept totals, read as its final analysis. */
 export async function closeOutSuggestion(
   db: Kysely<DB> | Transaction<DB>,

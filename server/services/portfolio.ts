@@ -3,6 +3,7 @@ import { listPortfolioRows } from '../../db/queries/portfolio.ts'
 import type { DB } from '../../db/tables/index.ts'
 import * as stats from '../../stats/index.ts'
 import { analysisPlan, verdictFor } from './analysis.ts'
+import { headlineOf } from './close-out.ts'
 import { completionDue } from './test-lifecycle.ts'
 import type { Scope } from '../context.ts'
 
@@ -52,9 +53,10 @@ export async function workspacePortfolio(
       (plan !== null &&
         completionDue({ status: r.status, started_at: r.started_at, frozen_plan: plan }, r, totals, now) !==
           null)
-    const verdict =
-      plan && total > 0 && r.started_at ? verdictFor(analysisPlan(plan, r), totals, final).verdict : null
+    const analysis = plan && total > 0 && r.started_at ? analysisPlan(plan, r) : null
+    const verdict = analysis && verdictFor(analysis, totals, final).verdict
     const result = verdict && {
+      headline: headlineOf(verdict, final, analysis!.power),
       control: verdict.control,
       treatment: verdict.treatment,
       difference: verdict.difference,

@@ -16,7 +16,7 @@ import {
 } from './analysis.ts'
 import { toCloseOut } from '../schemas/test.ts'
 import { balanceTable } from './assignment.ts'
-import { suggestCloseOut } from './close-out.ts'
+import { headlineOf, suggestCloseOut } from './close-out.ts'
 import { completionDue, minimumDurationEnds, plannedEnd } from './test-lifecycle.ts'
 
 const DAY_MS = 86_400_000
@@ -308,6 +308,7 @@ export async function testResults(db: Kysely<DB>, scope: Scope, testId: number, 
       expectedLift: hypothesis.expected_lift,
       practice: practiceSamples(plan, hypothesis.baseline_rate, hypothesis.expected_lift),
     },
+    headline: headlineOf(verdict, final, analysis.power),
     lateDeals: totals.control.late + totals.treatment.late,
     closeOut: {
       suggestion: final ? suggestCloseOut(verdict, analysis.power) : null,

@@ -103,6 +103,19 @@ describe('the demo workspaces', () => {
       expect((await get(`/api/workspaces/${slug}/hypotheses/${tests[3].hypothesisId}`)).status).toBe(
         'inconclusive',
       )
+      // One reading per test, the same on the test's page and in the portfolio.
+      const headlines = await Promise.all(
+        tests.map(
+          async (t: { id: number }) => (await get(`/api/workspaces/${slug}/tests/${t.id}/results`)).headline,
+        ),
+      )
+      expect(headlines).toEqual(['not_proven', 'collecting', 'significant_rise', 'not_proven'])
+      const portfolio = await get(`/api/workspaces/${slug}/portfolio`)
+      expect(
+        tests.map(
+          (t: { id: number }) => portfolio.tests.find((p: { id: number }) => p.id === t.id).result.headline,
+        ),
+      ).toEqual(headlines)
     })
   }
 
