@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'unknown_reference'
   | 'rows_refused'
   | 'pipeline_rule'
+  | 'close_out_required'
+  | 'acknowledgement_required'
   | 'payload_too_large'
   | 'database_unavailable'
   | 'internal'

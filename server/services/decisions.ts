@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { z } from '@hono/zod-openapi'
 import type { DB } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
-import { notFound, pipelineRule } from '../errors.ts'
+import { ApiError, notFound } from '../errors.ts'
 import { toDecision, type CreateDecision } from '../schemas/test.ts'
 import { getOwned, insertAudited } from './records.ts'
 import { assertTransition, lockTest, transition, type TestEvent } from './test-lifecycle.ts'
@@ -40,7 +40,9 @@ export async function recordDecision(
     assertTransition(test.status, event.type)
     const unproven = input.verdict === 'roll_out' && test.close_out_outcome !== 'supported'
     if (unproven && test.close_out_outcome !== null && !input.acknowledgeUnproven) {
-      throw pipelineRule(
+      throw new ApiError(
+        422,
+        'acknowledgement_required',
         `The close-out calls this result ${test.close_out_outcome}: rolling it out needs acknowledgeUnproven, rolling out without proof`,
         [{ path: 'body.acknowledgeUnproven', message: 'required to roll out what was not proven' }],
       )

@@ -308,7 +308,9 @@ export async function transition(
       break
     case 'decide':
       if (test.close_out_outcome === null) {
-        throw pipelineRule(
+        throw new ApiError(
+          409,
+          'close_out_required',
           "Close the test out first: whether the hypothesis held is the analyst's call before the decision",
           [{ path: 'status', message: 'completed, not closed out' }],
         )

@@ -608,8 +608,8 @@ describe('close-out, then decision', () => {
   it('refuses a decision before the close-out, and takes the hypothesis status from the close-out', async () => {
     const { ws, test, status } = await completedOnBarrier()
     const early = await decide(ws, test.id, { verdict: 'reject' })
-    expect(early.status).toBe(422)
-    expect(early.body.error.code).toBe('pipeline_rule')
+    expect(early.status).toBe(409)
+    expect(early.body.error.code).toBe('close_out_required')
     expect(await status()).toEqual({ hypothesis: 'testing', barrier: 'testing' })
     for (const [outcome, hypothesis] of [
       ['supported', 'validated'],
@@ -632,6 +632,7 @@ describe('close-out, then decision', () => {
     })
     const refused = await decide(ws, test.id, { verdict: 'roll_out' })
     expect(refused.status).toBe(422)
+    expect(refused.body.error.code).toBe('acknowledgement_required')
     expect(refused.body.error.details[0].path).toBe('body.acknowledgeUnproven')
     expect((await row(test.id)).status).toBe('completed')
     const done = await decide(ws, test.id, {

@@ -21,6 +21,8 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   unknown_reference: 422,
   rows_refused: 422,
   pipeline_rule: 422,
+  close_out_required: 409,
+  acknowledgement_required: 422,
   payload_too_large: 413,
   database_unavailable: 503,
   internal: 500,
