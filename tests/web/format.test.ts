@@ -4,6 +4,7 @@ import {
   formatDateTime,
   formatInteger,
   formatInterval,
+  formatMoney,
   formatNumber,
   formatOpenInterval,
   formatPercent,
@@ -65,6 +66,53 @@ describe('formatNumber and formatInteger', () => {
     expect(plain(formatNumber(12345.678, 'ru'))).toBe('12 345,68')
     expect(formatNumber(12345.678, 'en')).toBe('12,345.68')
     expect(formatInteger(1499.6, 'en')).toBe('1,500')
+  })
+})
+
+describe('formatMoney', () => {
+  it('puts the rouble after a Russian amount, with a space', () => {
+    expect(plain(formatMoney(1234, 'RUB', 'ru'))).toBe('1 234 ₽')
+    expect(plain(formatMoney(1_290_000, 'RUB', 'ru'))).toBe('1 290 000 ₽')
+  })
+
+  it('puts the symbol before an English amount', () => {
+    expect(formatMoney(1234, 'USD', 'en')).toBe('$1,234')
+    expect(formatMoney(1234, 'EUR', 'en')).toBe('€1,234')
+    expect(formatMoney(1234, 'RUB', 'en')).toBe('₽1,234')
+  })
+
+  it('writes euros and dollars after a Russian amount', () => {
+    expect(plain(formatMoney(1234, 'EUR', 'ru'))).toBe('1 234 €')
+    expect(plain(formatMoney(1234, 'USD', 'ru'))).toBe('1 234 $')
+  })
+
+  it('shows large sums in whole units and keeps the cents of small ones', () => {
+    expect(formatMoney(12_345.67, 'EUR', 'en')).toBe('€12,346')
+    expect(formatMoney(12.5, 'EUR', 'en')).toBe('€12.50')
+    expect(plain(formatMoney(12.5, 'RUB', 'ru'))).toBe('12,50 ₽')
+    expect(formatMoney(250, 'USD', 'en')).toBe('$250')
+  })
+
+  it('writes negative amounts with a minus, and signs differences when asked', () => {
+    expect(formatMoney(-1234, 'USD', 'en')).toBe('-$1,234')
+    expect(plain(formatMoney(-1234, 'RUB', 'ru'))).toBe('-1 234 ₽')
+    expect(formatMoney(1234, 'EUR', 'en', { signed: true })).toBe('+€1,234')
+    expect(plain(formatMoney(-1234, 'RUB', 'ru', { signed: true }))).toBe('-1 234 ₽')
+  })
+
+  it('shortens large sums for chart axes when asked', () => {
+    expect(formatMoney(1_290_000, 'EUR', 'en', { compact: true })).toBe('€1.3M')
+    expect(plain(formatMoney(1_290_000, 'RUB', 'ru', { compact: true }))).toBe('1,3 млн ₽')
+  })
+
+  it('shows a dash for a missing amount', () => {
+    expect(formatMoney(null, 'RUB', 'ru')).toBe('\u2014')
+    expect(formatMoney(undefined, 'EUR', 'en')).toBe('\u2014')
+    expect(formatMoney(Number.NaN, 'USD', 'en')).toBe('\u2014')
+  })
+
+  it('writes a code Intl does not know after the amount', () => {
+    expect(plain(formatMoney(1234, 'EURO', 'en'))).toBe('1,234 EURO')
   })
 })
 

@@ -1,5 +1,6 @@
-// Locale-aware formatting of numbers, shares and dates with Intl, so the interface reads
-// "27,4 %" and "22 нояб. 2026" in Russian and "27.4%" and "Nov 22, 2026" in English.
+// Locale-aware formatting of numbers, shares, money and dates with Intl, so the interface reads
+// "27,4 %", "1 234 ₽" and "22 нояб. 2026" in Russian and "27.4%", "€1,234" and "Nov 22, 2026" in
+// English.
 // Pure functions of (value, locale): no DOM, no state — the locale is passed in.
 
 export type FormatLocale = 'en' | 'ru'
@@ -60,6 +61,45 @@ export function formatPercent(
     maximumFractionDigits: digits,
     signDisplay: signed ? 'exceptZero' : 'auto',
   }).format(fraction)
+}
+
+/** From this size on, money is shown in whole units: cents only add noise to "€12,345". */
+const WHOLE_UNITS_FROM = 1000
+
+/**
+ * An amount of money in the workspace's currency (ISO 4217 code), with the symbol where each
+ * language puts it: `formatMoney(1234, 'RUB', 'ru')` → "1 234 ₽", `formatMoney(1234, 'EUR', 'en')`
+ * → "€1,234". Large sums are whole units; smaller ones keep their cents when they have any.
+ * `signed` writes "+€250" for differences; `compact` writes "1,3 млн ₽" / "€1.3M" for chart axes.
+ * Missing values read "—".
+ */
+export function formatMoney(
+  value: number | null | undefined,
+  currency: string,
+  locale: FormatLocale,
+  options: { signed?: boolean; compact?: boolean; digits?: number } = {},
+): string {
+  if (!isNumber(value)) return MISSING
+  const { signed = false, compact = false } = options
+  const whole = Math.abs(value) >= WHOLE_UNITS_FROM || Number.isInteger(value)
+  const digits = options.digits ?? (compact || whole ? 0 : 2)
+  const style: Intl.NumberFormatOptions = {
+    minimumFractionDigits: compact ? 0 : digits,
+    maximumFractionDigits: compact ? Math.max(digits, 1) : digits,
+    signDisplay: signed ? 'exceptZero' : 'auto',
+    ...(compact ? { notation: 'compact' } : {}),
+  }
+  try {
+    return numberFormat(locale, {
+      ...style,
+      style: 'currency',
+      currency,
+      currencyDisplay: 'narrowSymbol',
+    }).format(value)
+  } catch {
+    // Not an ISO code Intl knows: the amount, then the code as given.
+    return `${numberFormat(locale, style).format(value)}\u00a0${currency}`
+  }
 }
 
 /**
@@ -168,6 +208,11 @@ export function createFormatter(locale: FormatLocale) {
     number: (value: number | null | undefined, options?: Parameters<typeof formatNumber>[2]) =>
       formatNumber(value, locale, options),
     integer: (value: number | null | undefined) => formatInteger(value, locale),
+    money: (
+      value: number | null | undefined,
+      currency: string,
+      options?: Parameters<typeof formatMoney>[3],
+    ) => formatMoney(value, currency, locale, options),
     percent: (value: number | null | undefined, options?: Parameters<typeof formatPercent>[2]) =>
       formatPercent(value, locale, options),
     points: (value: number | null | undefined, digits?: number) => formatPoints(value, locale, digits),
