@@ -24,6 +24,10 @@ function flatten(value: unknown, prefix = ''): [string, unknown][] {
   return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k))
 }
 
+/** Fields of the results that are amounts of money: their CSV name carries the workspace's currency. */
+const isMoney = (field: string) =>
+  /(^|\.)revenue\.difference\./.test(field) || field.endsWith('revenuePerDeal')
+
 export const resultRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(
     route('results', {
@@ -49,7 +53,7 @@ export const resultRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
         '\uFEFF' +
         csvLine(['field', 'value']) +
         flatten(summary)
-          .map(([k, v]) => csvLine([k, v]))
+          .map(([k, v]) => csvLine([isMoney(k) ? `${k} (${results.currency})` : k, v]))
           .join('')
       return c.body(body, 200, {
         'content-type': 'text/csv; charset=utf-8',

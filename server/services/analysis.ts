@@ -110,9 +110,15 @@ export function verdictFor(
 ) {
   const total = totals.control.deals + totals.treatment.deals
   const schedule = lookSchedule(plan, total, final)
+  // Revenue per deal over all deals of the arm, a deal without revenue counting as 0 (a deal that did
+  // not convert brought none): the same definition as the chart's cumulative revenue per deal.
+  const perDeal = (arm: ArmTotals) => ({ ...arm.revenue, n: arm.deals })
   const revenue =
-    totals.control.revenue.n > 1 && totals.treatment.revenue.n > 1
-      ? { revenue: { control: totals.control.revenue, treatment: totals.treatment.revenue } }
+    totals.control.revenue.n > 0 &&
+    totals.treatment.revenue.n > 0 &&
+    totals.control.deals > 1 &&
+    totals.treatment.deals > 1
+      ? { revenue: { control: perDeal(totals.control), treatment: perDeal(totals.treatment) } }
       : {}
   const verdict = cachedVerdict({
     control: { deals: totals.control.deals, conversions: totals.control.conversions },

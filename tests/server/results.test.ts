@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { achievedPower, obrienFlemingBoundaries, twoProportionZTest, verdict } from '../../stats/index.ts'
+import {
+  achievedPower,
+  compareRevenue,
+  obrienFlemingBoundaries,
+  twoProportionZTest,
+  verdict,
+} from '../../stats/index.ts'
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 
 let ctx: TestContext
@@ -126,6 +132,48 @@ describe('results of a running test', () => {
     expect(lines[0]).toBe('field,value')
     expect(lines).toContain('progress.deals.total,1')
     expect(lines).toContain('test.status,running')
+  })
+
+  it('compare revenue per deal over all deals, as the chart draws it, and name the currency in the CSV', async () => {
+    const { ws, test, assigned } = await startedTest({ targetDeals: 200 }, 40)
+    const values: Record<'control' | 'treatment', number[]> = { control: [], treatment: [] }
+    const deals = assigned.map(({ customerKey, group }, i) => {
+      const converted = i % 3 === 0
+      const revenue = converted ? 1000 + 37.5 * i : null
+      values[group as 'control' | 'treatment'].push(revenue ?? 0)
+      return {
+        externalId: `D-${i}`,
+        customerKey,
+        closedAt: new Date(ctx.now().getTime() - (1 + (i % 5)) * DAY).toISOString(),
+        converted,
+        ...(revenue === null ? {} : { revenue }),
+      }
+    })
+    await ws.call('analyst', 'POST', `/tests/${test.id}/deals`, deals)
+    const res = await ws.call('leader', 'GET', `/tests/${test.id}/results`)
+    const last = res.body.series.at(-1)
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+    expect(last.control.revenuePerDeal).toBeCloseTo(mean(values.control), 9)
+    expect(last.treatment.revenuePerDeal).toBeCloseTo(mean(values.treatment), 9)
+    // The verdict's comparison (Welch) runs on the same per-deal values, a deal without revenue as 0.
+    const reference = compareRevenue({
+      control: { values: values.control },
+      treatment: { values: values.treatment },
+    })
+    expect(res.body.verdict.revenue.difference.estimate).toBeCloseTo(
+      last.treatment.revenuePerDeal - last.control.revenuePerDeal,
+      9,
+    )
+    expect(res.body.verdict.revenue.welch.df).toBeCloseTo(reference.welch.df!, 9)
+    expect(res.body.verdict.revenue.welch.pValue).toBeCloseTo(reference.welch.pValue!, 9)
+    const csv = await ctx.request(
+      { cookie: ws.members.leader.cookie },
+      'GET',
+      `/api/workspaces/${ws.slug}/tests/${test.id}/results?format=csv`,
+    )
+    const fields = (csv.body as string).split('\r\n').map((line) => line.split(',')[0])
+    expect(fields).toContain(`verdict.revenue.difference.estimate (${res.body.currency})`)
+    expect(fields).toContain('verdict.revenue.welch.pValue')
   })
 
   it('are refused for a test that has not started', async () => {
