@@ -351,8 +351,19 @@ describeInBrowser.each(LANGS)('in %s', (lang) => {
       expect((await card.getByTestId('portfolio-summary').textContent())?.trim()).toBe(
         completed.result.summary,
       )
-      const chance = Math.round(completed.result.probabilityTreatmentBetter * 100)
-      expect((await card.locator('.figure .big').textContent())?.replace(/\s/g, '')).toBe(`${chance}%`)
+      // The big figure is the primary analysis's relative lift, under the server's headline.
+      const lift = new Intl.NumberFormat(lang, {
+        style: 'percent',
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+        signDisplay: 'exceptZero',
+      }).format(completed.result.relativeLift.estimate)
+      expect((await card.locator('.figure .big').textContent())?.replace(/\s/g, '')).toBe(
+        lift.replace(/\s/g, ''),
+      )
+      expect((await card.getByTestId('portfolio-headline').textContent())?.trim()).toBe(
+        t(lang, `results.headline.${completed.result.headline}`),
+      )
       expect(await card.textContent()).toContain(t(lang, 'portfolio.impact'))
       expect((await card.getByTestId('portfolio-close-out').textContent())?.trim()).toBe(
         t(lang, 'decision.closeOut', { outcome }),

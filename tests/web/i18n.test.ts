@@ -61,6 +61,7 @@ describe('the words for what the server sends as codes', () => {
     ]),
     ...Verdict.options.flatMap((code) => [`tests.verdicts.${code}`, `decision.verdictHints.${code}`]),
     ...BarrierStatus.options.map((code) => `journey.status.${code}`),
+    ...TestResults.shape.headline.options.map((code) => `results.headline.${code}`),
     ...PrimaryAnalysis.shape.method.options.map((code) => `results.primary.methods.${code}`),
     ...PrimaryAnalysis.shape.alternative.options.map((code) => `results.primary.alternatives.${code}`),
     ...Check.shape.method.options.map((code) => `results.checkNames.${code}`),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ends, headlineOf, otherMethods, settledSeries, summaryText } from '../../web/src/lib/results.ts'
+import { TestResults } from '../../server/schemas/results.ts'
+import { ends, HEADLINE_TONE, otherMethods, settledSeries, summaryText } from '../../web/src/lib/results.ts'
 
 const verdict = (over: Record<string, unknown> = {}) =>
   ({
@@ -12,74 +13,17 @@ const verdict = (over: Record<string, unknown> = {}) =>
     ...over,
   }) as any
 
-describe('headlineOf', () => {
-  it('says the data lean when a finished test is not significant but likely better', () => {
-    expect(
-      headlineOf({
-        verdict: verdict(),
-        progress: {} as any,
-        provisional: false,
-        test: { status: 'completed' },
-      }),
-    ).toBe('leaning')
-  })
-
-  it('says a running test with interim looks is still collecting until its target', () => {
-    expect(
-      headlineOf({
-        verdict: verdict(),
-        progress: { targetReached: false } as any,
-        provisional: false,
-        test: { status: 'running' },
-      }),
-    ).toBe('collecting')
-  })
-
-  it('says the test is still collecting while results are provisional', () => {
-    expect(
-      headlineOf({ verdict: verdict(), progress: {} as any, provisional: true, test: { status: 'running' } }),
-    ).toBe('collecting')
-  })
-
-  it('names the direction of a significant difference', () => {
-    expect(
-      headlineOf({
-        verdict: verdict({ significant: true }),
-        progress: {} as any,
-        provisional: false,
-        test: { status: 'completed' },
-      }),
-    ).toBe('helps')
-    expect(
-      headlineOf({
-        verdict: verdict({ significant: true, difference: { estimate: -0.1, interval: null } }),
-        progress: {} as any,
-        provisional: false,
-        test: { status: 'completed' },
-      }),
-    ).toBe('harms')
-  })
-
-  it('has nothing to say before both arms have deals', () => {
-    expect(
-      headlineOf({
-        verdict: verdict({ control: { rate: null, interval: null } }),
-        progress: {} as any,
-        provisional: true,
-        test: { status: 'running' },
-      }),
-    ).toBe('noData')
-  })
-
-  it('calls an even result no difference', () => {
-    expect(
-      headlineOf({
-        verdict: verdict({ bayes: { probabilityTreatmentBetter: 0.6 } }),
-        progress: {} as any,
-        provisional: false,
-        test: { status: 'completed' },
-      }),
-    ).toBe('noDifference')
+describe('HEADLINE_TONE', () => {
+  it('gives every headline the server sends a tone: a rise good, a fall bad, collecting accent, the rest neutral', () => {
+    const codes = TestResults.shape.headline.options
+    expect(Object.fromEntries(codes.map((code) => [code, HEADLINE_TONE[code]]))).toEqual({
+      no_data: 'neutral',
+      collecting: 'accent',
+      significant_rise: 'good',
+      significant_fall: 'bad',
+      no_effect: 'neutral',
+      not_proven: 'neutral',
+    })
   })
 })
 

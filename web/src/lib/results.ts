@@ -1,4 +1,5 @@
-// Reading a test's results for people: which headline to give, in which tone, from the verdict.
+// Reading a test's results for people: the tone of the server's headline, the parts worth drawing,
+// and the methods shown beside the primary analysis.
 import type { CloseOutOutcome, MethodCheck, StatsVerdict, TestResults } from './api/types.ts'
 
 export type Lang = 'en' | 'ru'
@@ -12,36 +13,20 @@ export function summaryText(
   return typeof summary === 'string' ? summary : (summary[lang] ?? summary.en)
 }
 
-export type Headline = 'noData' | 'collecting' | 'helps' | 'harms' | 'noDifference' | 'leaning'
+/** The one-line reading the server gives from the plan's primary analysis (never Bayes). */
+export type Headline = TestResults['headline']
 
 /**
- * The one-line reading above the numbers. A significant result says which way; otherwise the
- * Bayesian probability says whether the data lean (≥ 90 % either way) or not, and an unfinished
- * test says it is still collecting.
+ * The headline's tone: a significant rise reads good and a fall bad, a test still collecting
+ * draws the eye, and the rest (no data, no effect, not proven) stay neutral.
  */
-export function headlineOf(
-  results: Pick<TestResults, 'verdict' | 'progress' | 'provisional'> & {
-    test: Pick<TestResults['test'], 'status'>
-  },
-): Headline {
-  const { verdict } = results
-  if (verdict.control.rate === null || verdict.treatment.rate === null) return 'noData'
-  const difference = verdict.difference.estimate ?? 0
-  if (verdict.significant) return difference >= 0 ? 'helps' : 'harms'
-  const unfinished = results.test.status === 'running' || results.test.status === 'paused'
-  if (results.provisional || (unfinished && !results.progress.targetReached)) return 'collecting'
-  const p = verdict.bayes.probabilityTreatmentBetter
-  if (p !== null && (p >= 0.9 || p <= 0.1)) return 'leaning'
-  return 'noDifference'
-}
-
 export const HEADLINE_TONE: Record<Headline, 'good' | 'bad' | 'neutral' | 'accent'> = {
-  noData: 'neutral',
+  no_data: 'neutral',
   collecting: 'accent',
-  helps: 'good',
-  harms: 'bad',
-  noDifference: 'neutral',
-  leaning: 'accent',
+  significant_rise: 'good',
+  significant_fall: 'bad',
+  no_effect: 'neutral',
+  not_proven: 'neutral',
 }
 
 /** The badge of a close-out's outcome. */
