@@ -5,7 +5,7 @@ import en from '../../web/src/lib/i18n/en.json' with { type: 'json' }
 import ru from '../../web/src/lib/i18n/ru.json' with { type: 'json' }
 import { pickLocale } from '../../web/src/lib/i18n/locale.ts'
 import { BarrierStatus } from '../../server/schemas/barrier.ts'
-import { Check, PrimaryAnalysis } from '../../server/schemas/calculators.ts'
+import { Check, PrimaryAnalysis, SampleSizeResult } from '../../server/schemas/calculators.ts'
 import { TestResults } from '../../server/schemas/results.ts'
 import { CloseOutOutcome, Decision, Verdict } from '../../server/schemas/test.ts'
 
@@ -63,6 +63,9 @@ describe('the words for what the server sends as codes', () => {
     ...BarrierStatus.options.map((code) => `journey.status.${code}`),
     ...TestResults.shape.headline.options.map((code) => `results.headline.${code}`),
     ...PrimaryAnalysis.shape.method.options.map((code) => `results.primary.methods.${code}`),
+    ...SampleSizeResult.shape.primaryMethod.shape.reason.options.map(
+      (code) => `design.primaryReasons.${code}`,
+    ),
     ...PrimaryAnalysis.shape.alternative.options.map((code) => `results.primary.alternatives.${code}`),
     ...Check.shape.method.options.map((code) => `results.checkNames.${code}`),
     ...Check.shape.whyDifferent.options.map((code) => `results.whyDifferent.${code}`),
