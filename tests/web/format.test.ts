@@ -5,6 +5,7 @@ import {
   formatInteger,
   formatInterval,
   formatMoney,
+  moneyDigits,
   formatNumber,
   formatOpenInterval,
   formatPercent,
@@ -91,6 +92,13 @@ describe('formatMoney', () => {
     expect(formatMoney(12.5, 'EUR', 'en')).toBe('€12.50')
     expect(plain(formatMoney(12.5, 'RUB', 'ru'))).toBe('12,50 ₽')
     expect(formatMoney(250, 'USD', 'en')).toBe('$250')
+  })
+
+  it('gives amounts shown together one precision: whole units once any is large', () => {
+    expect(moneyDigits([698.23, 3988])).toBe(0)
+    expect(moneyDigits([36.56, 411.3, null])).toBe(2)
+    expect(moneyDigits([250, -40])).toBe(0)
+    expect(formatMoney(698.23, 'EUR', 'en', { digits: moneyDigits([698.23, 3988]) })).toBe('€698')
   })
 
   it('writes negative amounts with a minus, and signs differences when asked', () => {

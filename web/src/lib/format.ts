@@ -67,6 +67,16 @@ export function formatPercent(
 const WHOLE_UNITS_FROM = 1000
 
 /**
+ * The decimals that amounts shown together take, so that a figure and its interval read alike:
+ * none once any of them is large (or all are whole), else cents. `moneyDigits([698.23, 3988])` → 0.
+ */
+export function moneyDigits(values: readonly (number | null | undefined)[]): number {
+  const amounts = values.filter(isNumber)
+  const whole = amounts.some((v) => Math.abs(v) >= WHOLE_UNITS_FROM) || amounts.every(Number.isInteger)
+  return whole ? 0 : 2
+}
+
+/**
  * An amount of money in the workspace's currency (ISO 4217 code), with the symbol where each
  * language puts it: `formatMoney(1234, 'RUB', 'ru')` → "1 234 ₽", `formatMoney(1234, 'EUR', 'en')`
  * → "€1,234". Large sums are whole units; smaller ones keep their cents when they have any.
@@ -81,8 +91,7 @@ export function formatMoney(
 ): string {
   if (!isNumber(value)) return MISSING
   const { signed = false, compact = false } = options
-  const whole = Math.abs(value) >= WHOLE_UNITS_FROM || Number.isInteger(value)
-  const digits = options.digits ?? (compact || whole ? 0 : 2)
+  const digits = options.digits ?? (compact ? 0 : moneyDigits([value]))
   const style: Intl.NumberFormatOptions = {
     minimumFractionDigits: compact ? 0 : digits,
     maximumFractionDigits: compact ? Math.max(digits, 1) : digits,
