@@ -186,6 +186,29 @@ describeInBrowser.each(LANGS)('in %s', (lang) => {
       expect(Number((await page.locator('#dealsPerWeek').inputValue()).replace(',', '.'))).toBeGreaterThan(0)
       await seen(page, t(lang, 'design.duration'))
 
+      // The target is judged by the hypothesis's own baseline and expected lift: a target short of
+      // the planned power for them is created only once the lower power is accepted.
+      const frozenControl = Math.round(expected.total * 0.5)
+      const atTarget = await (
+        await page.request.post('/api/calculators/power', {
+          data: {
+            baselineRate: hypothesis.baselineRate,
+            control: frozenControl,
+            treatment: expected.total - frozenControl,
+            alpha: 0.05,
+            power: 0.8,
+            alternative: 'two-sided',
+            minimumDetectableEffect: hypothesis.expectedLift,
+          },
+        })
+      ).json()
+      await page.waitForFunction(
+        (text) => document.querySelector('[data-testid=primary-method]')?.textContent?.includes(text),
+        t(lang, `results.primary.methods.${atTarget.primaryMethod.method}`),
+      )
+      if (atTarget.power < 0.8) await page.getByLabel(t(lang, 'design.acceptShortfall')).check()
+      else await page.getByTestId('power-at-target').waitFor()
+
       await page.getByText(t(lang, 'design.methods.stratified_blocks')).click()
       await page.locator('#blockSize').fill('4')
       await page.locator('#interimLooks').fill('2')
@@ -494,7 +517,8 @@ describeInBrowser.each(LANGS)('in %s', (lang) => {
       expect(completed.status()).toBe(200)
       const path = `/w/${ws}/tests/${running.id}`
 
-      // Before the close-out a leader cannot decide: the dialog says the analyst closes it out first.
+      // Before the close-out a leader can only extend the test: the dialog says the analyst closes
+      // it out first, and rolling out, rejecting and iterating wait for that.
       await leader.page.goto(path)
       await seen(leader.page, t(lang, 'closeOut.awaiting'))
       await leader.page.getByRole('button', { name: t(lang, 'tests.decide') }).click()
@@ -503,7 +527,10 @@ describeInBrowser.each(LANGS)('in %s', (lang) => {
       expect(await early.getByTestId('decision-not-closed-out').textContent()).toContain(
         t(lang, 'decision.notClosedOut'),
       )
-      expect(await early.getByRole('button', { name: t(lang, 'decision.record') }).isDisabled()).toBe(true)
+      for (const option of ['roll_out', 'reject', 'iterate'])
+        expect(await early.locator(`input[name=verdict][value=${option}]`).isDisabled()).toBe(true)
+      expect(await early.locator('input[name=verdict][value=extend]').isDisabled()).toBe(false)
+      expect(await early.locator('input[name=verdict]:checked').count()).toBe(0)
       await screenshot(leader.page, `leader-${lang}-decision-not-closed-out`)
       await early.getByRole('button', { name: t(lang, 'common.cancel') }).click()
 
