@@ -155,7 +155,7 @@ describeInBrowser.each(LANGS)('in %s', (lang) => {
         expect(bandEnd.endsWith(shownInterval)).toBe(true)
         await page.locator('.chart canvas').nth(1).waitFor()
 
-        // Money in the workspace's currency: the revenue difference, per converted deal.
+        // Money in the workspace's currency: the revenue difference per deal, over all deals.
         const symbol = currencySymbol(lang, results.currency)
         const revenueTile = page.locator('.tile', { hasText: t(lang, 'results.revenueDifference') })
         const revenueText = (await revenueTile.textContent()) ?? ''
