@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import { CSV_BODY_LIMIT } from './lib/csv-body.ts'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Context } from 'hono'
@@ -21,7 +22,6 @@ import { docsPage } from './routes/docs.ts'
 
 export const JSON_BODY_LIMIT = 10 * 1024 * 1024
 /** CSV uploads of deals (a million rows is about 60 MB) get a larger limit than JSON. */
-export const CSV_BODY_LIMIT = 256 * 1024 * 1024
 /** The only routes that take CSV (and its limit): a test's customer and deal uploads. */
 const CSV_ROUTE = /^\/api\/workspaces\/[^/]+\/tests\/[^/]+\/(assignments|deals)\/csv$/
 const CSV_TYPE = /^text\/csv\b/i
@@ -102,7 +102,6 @@ export function createApp(
       },
     })
   const jsonLimit = limit(JSON_BODY_LIMIT)
-  const csvLimit = limit(CSV_BODY_LIMIT)
   // A body is judged by its declared type and length before any of it is read: CSV only on the
   // CSV upload routes (with their larger limit), everything else JSON within its limit.
   const bodyMax = (c: Context<AppEnv>) =>
@@ -117,6 +116,8 @@ export function createApp(
         'unsupported_media_type',
         'Only the …/assignments/csv and …/deals/csv uploads take CSV; send this body as application/json',
       )
+    if (maxSize !== CSV_BODY_LIMIT && c.req.method === 'POST' && CSV_ROUTE.test(c.req.path))
+      throw new ApiError(415, 'unsupported_media_type', 'This upload takes a CSV file: send it as text/csv')
     // A declared length is checked here (Node's parser then holds the body to it); a chunked body
     // is counted as it streams in, once the caller is known (below).
     const length = c.req.header('content-length')
@@ -148,14 +149,18 @@ export function createApp(
     await next()
   })
   // Hono's counter reads the whole body through a web stream as soon as it is installed, so it is
-  // installed only here, after the caller has been checked, and only for a body without a declared
-  // length; a body of declared length costs no copy.
+  // installed only here, after the caller has been checked, and only for a JSON body without a
+  // declared length; a body of declared length costs no copy. A CSV upload is never read whole:
+  // its route streams it, counting it against the limit and checking its UTF-8 as it goes
+  // (lib/csv-body.ts).
   app.use('/api/*', (c, next) =>
-    hasBody(c) && (c.req.header('content-length') === undefined || c.req.header('transfer-encoding'))
-      ? (bodyMax(c) === CSV_BODY_LIMIT ? csvLimit : jsonLimit)(c, next)
+    hasBody(c) &&
+    bodyMax(c) === JSON_BODY_LIMIT &&
+    (c.req.header('content-length') === undefined || c.req.header('transfer-encoding'))
+      ? jsonLimit(c, next)
       : next(),
   )
-  app.use('/api/*', checkBodyEncoding)
+  app.use('/api/*', (c, next) => (bodyMax(c) === CSV_BODY_LIMIT ? next() : checkBodyEncoding(c, next)))
 
   app.onError((err, c) => {
     const requestId = c.get('requestId')

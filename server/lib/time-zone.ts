@@ -45,7 +45,28 @@ interface WallClock {
   second: number
 }
 
+/**
+ * Wall clocks already read, per zone, by the whole second (the formatter's resolution): a file of
+ * deals repeats the same few days and times, and Intl's formatToParts costs microseconds each.
+ * Bounded: a zone's memo is cleared when it reaches WALL_CLOCK_MEMO entries.
+ */
+const wallClocks = new Map<string, Map<number, WallClock>>()
+const WALL_CLOCK_MEMO = 4096
+
 function wallClock(instant: number, zone: string): WallClock {
+  const second = Math.floor(instant / 1000)
+  let memo = wallClocks.get(zone)
+  if (!memo) wallClocks.set(zone, (memo = new Map()))
+  let w = memo.get(second)
+  if (!w) {
+    if (memo.size >= WALL_CLOCK_MEMO) memo.clear()
+    w = readWallClock(second * 1000, zone)
+    memo.set(second, w)
+  }
+  return w
+}
+
+function readWallClock(instant: number, zone: string): WallClock {
   const parts: Record<string, number> = {}
   for (const p of formatter(zone).formatToParts(instant)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value)

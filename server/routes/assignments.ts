@@ -7,6 +7,7 @@ import { IdParam } from '../schemas/common.ts'
 import { AssignBatch, AssignBody, AssignmentOut, CsvCustomerQuery, ExportQuery } from '../schemas/deal.ts'
 import { assignCustomers, listAssignments } from '../services/assignment.ts'
 import { importCustomers } from '../services/imports.ts'
+import { streamedCsv } from '../lib/csv-body.ts'
 import { allow } from './scope.ts'
 
 export const assignmentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -41,7 +42,7 @@ export const assignmentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validatio
     async (c) => {
       const { db, scope } = allow(c, 'ingest')
       const id = c.req.valid('param').id
-      const assigned = await importCustomers(db, scope, id, await c.req.text(), c.req.valid('query'))
+      const assigned = await importCustomers(db, scope, id, streamedCsv(c.req.raw.body), c.req.valid('query'))
       async function* once() {
         yield assigned
       }

@@ -7,6 +7,7 @@ import { IdParam } from '../schemas/common.ts'
 import { CsvDealQuery, DealBatch, ExportQuery, IngestQuery, IngestResult } from '../schemas/deal.ts'
 import { ingestDeals, listDeals } from '../services/deals.ts'
 import { importDeals } from '../services/imports.ts'
+import { spooledCsv } from '../lib/csv-body.ts'
 import { allow } from './scope.ts'
 
 export const dealRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -45,15 +46,16 @@ export const dealRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     async (c) => {
       const { db, scope, now } = allow(c, 'ingest')
       const { mode, ...mapping } = c.req.valid('query')
+      const upload = await spooledCsv(c.req.raw.body)
       const outcome = await importDeals(
         db,
         scope,
         c.req.valid('param').id,
-        await c.req.text(),
+        upload.text,
         mapping,
         mode,
         now,
-      )
+      ).finally(upload.dispose)
       if (outcome.testStatus === 'completed') c.get('deps').webhooks?.kick()
       return c.json(outcome, 200)
     },

@@ -228,8 +228,13 @@ export interface IngestOutcome {
   testStatus: TestRow['status']
 }
 
-/** The rows of a batch: an array, or a CSV file's rows made as they are reached. */
-export type RowSource = Iterable<NumberedRow>
+/** The rows of a batch: an array, or a CSV file's rows made a slice at a time as they are reached. */
+export type RowSource = readonly NumberedRow[] | AsyncIterable<NumberedRow[]>
+
+async function* slicesOf(rows: RowSource): AsyncGenerator<readonly NumberedRow[]> {
+  if (Array.isArray(rows)) yield rows
+  else yield* rows as AsyncIterable<NumberedRow[]>
+}
 
 /**
  * Rows checked and written per statement. A batch is worked through in chunks so that the
@@ -273,24 +278,27 @@ export async function ingestDeals(
     const test = timeUp ? await completeIfDue(trx, scope, testId, now) : locked
 
     const batch = new BatchWriter(trx, scope, test, mode, now, timeZone)
-    const source = rows[Symbol.iterator]()
+    const slices = slicesOf(rows)
+    let pending: readonly NumberedRow[] = []
     let received = 0
-    const nextChunk = () => {
-      const taken: NumberedRow[] = []
-      for (let next = source.next(); !next.done; next = source.next()) {
-        taken.push(next.value)
-        if (taken.length === INGEST_CHUNK) break
+    const nextChunk = async () => {
+      while (pending.length < INGEST_CHUNK) {
+        const next = await slices.next()
+        if (next.done) break
+        pending = pending.length ? [...pending, ...next.value] : next.value
       }
+      const taken = pending.slice(0, INGEST_CHUNK)
+      pending = pending.slice(INGEST_CHUNK)
       received += taken.length
       return taken.length ? parseRows(taken, batch.firstRow, timeZone) : undefined
     }
     // The database works one step ahead: while the next chunk is checked here, it writes the chunk
     // before; while a chunk's writes are prepared here, it looks up the next chunk.
-    let chunk = nextChunk()
+    let chunk = await nextChunk()
     let lookups = chunk && batch.lookUp(chunk.deals)
     while (chunk && lookups) {
       await setImmediate() // lets the statements go out before the work here starts
-      const next = nextChunk()
+      const next = await nextChunk()
       const nextLookups = next && batch.lookUp(next.deals)
       await batch.write(chunk, await lookups)
       chunk = next

@@ -16,8 +16,12 @@ const ASSIGN_BATCH = 10_000
  * Opens a CSV upload and finds each mapped column in its header (case-insensitive). A required
  * column missing from the header is a 400 naming the query parameter that maps it.
  */
-export function openMappedCsv(text: string, mapping: Record<string, string>, required: string[]) {
-  const table = openCsv(text)
+export async function openMappedCsv(
+  text: string | AsyncIterable<string>,
+  mapping: Record<string, string>,
+  required: string[],
+) {
+  const table = await openCsv(text)
   const index: Record<string, number> = {}
   const missing: ErrorDetail[] = []
   for (const [field, column] of Object.entries(mapping)) {
@@ -42,10 +46,10 @@ export async function importCustomers(
   db: Kysely<DB>,
   scope: Scope,
   testId: number,
-  text: string,
+  text: string | AsyncIterable<string>,
   mapping: { customerKey: string; stratum: string },
 ) {
-  const { table, index } = openMappedCsv(text, mapping, ['customerKey'])
+  const { table, index } = await openMappedCsv(text, mapping, ['customerKey'])
   const customers: CustomerInput[] = []
   const refused: ErrorDetail[] = []
   let refusedCount = 0
@@ -55,41 +59,43 @@ export async function importCustomers(
   }
   const seen = new Map<string, number>()
   let count = 0
-  // Lines are read as they are reached: the limit is enforced at the line that passes it.
-  for (const { line, values } of table.rows) {
-    if (++count > CUSTOMER_LIST_LIMIT)
-      throw new ApiError(413, 'payload_too_large', 'At most 100,000 customers per upload', [
-        { path: `rows.${line}`, message: 'past the 100,000th customer' },
-      ])
-    const parsed = AssignBody.safeParse({
-      customerKey: values[index.customerKey!] ?? '',
-      stratum: index.stratum === undefined ? null : values[index.stratum]?.trim() || null,
-    })
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field = String(issue.path[0])
-        refuse({
-          path: `rows.${line}.${field}`,
-          message: issue.message,
-          row: line,
-          field,
-          code: 'invalid_value',
-        })
-      }
-      continue
-    }
-    const first = seen.get(parsed.data.customerKey)
-    if (first !== undefined)
-      refuse({
-        path: `rows.${line}.customerKey`,
-        message: `repeated in this file (first at line ${first})`,
-        row: line,
-        field: 'customerKey',
-        code: 'repeated_in_batch',
+  // Lines are read as they are reached: the limit is enforced at the line that passes it, and the
+  // rest of the file is never read.
+  for await (const slice of table.rows)
+    for (const { line, values } of slice) {
+      if (++count > CUSTOMER_LIST_LIMIT)
+        throw new ApiError(413, 'payload_too_large', 'At most 100,000 customers per upload', [
+          { path: `rows.${line}`, message: 'past the 100,000th customer' },
+        ])
+      const parsed = AssignBody.safeParse({
+        customerKey: values[index.customerKey!] ?? '',
+        stratum: index.stratum === undefined ? null : values[index.stratum]?.trim() || null,
       })
-    else seen.set(parsed.data.customerKey, line)
-    customers.push(parsed.data)
-  }
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          const field = String(issue.path[0])
+          refuse({
+            path: `rows.${line}.${field}`,
+            message: issue.message,
+            row: line,
+            field,
+            code: 'invalid_value',
+          })
+        }
+        continue
+      }
+      const first = seen.get(parsed.data.customerKey)
+      if (first !== undefined)
+        refuse({
+          path: `rows.${line}.customerKey`,
+          message: `repeated in this file (first at line ${first})`,
+          row: line,
+          field: 'customerKey',
+          code: 'repeated_in_batch',
+        })
+      else seen.set(parsed.data.customerKey, line)
+      customers.push(parsed.data)
+    }
   if (refusedCount) {
     const listed = refusedCount > refused.length ? ` (the first ${refused.length} listed)` : ''
     throw new ApiError(
@@ -122,12 +128,12 @@ export async function importDeals(
   db: Kysely<DB>,
   scope: Scope,
   testId: number,
-  text: string,
+  text: string | AsyncIterable<string>,
   mapping: DealColumns,
   mode: 'strict' | 'partial',
   now: Date,
 ) {
-  const { table, index } = openMappedCsv(text, { ...mapping }, [
+  const { table, index } = await openMappedCsv(text, { ...mapping }, [
     'externalId',
     'customerKey',
     'closedAt',
@@ -149,10 +155,8 @@ export async function importDeals(
       },
     }
   }
-  const rows: RowSource = {
-    *[Symbol.iterator]() {
-      for (const row of table.rows) yield toRow(row)
-    },
+  async function* rows(): RowSource {
+    for await (const slice of table.rows) yield slice.map(toRow)
   }
-  return ingestDeals(db, scope, testId, rows, mode, now)
+  return ingestDeals(db, scope, testId, rows(), mode, now)
 }

@@ -68,6 +68,25 @@ async function streamPost(
   }
 }
 
+/** A started test of the workspace, with no one assigned yet. */
+async function startedTest(): Promise<number> {
+  const test = await ws.test()
+  const started = await ws.call('analyst', 'POST', `/tests/${test.id}/start`)
+  expect(started.status).toBe(200)
+  return test.id
+}
+
+const assignedCount = async (testId: number) =>
+  Number(
+    (
+      await ctx.db
+        .selectFrom('assignments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('test_id', '=', testId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+
 describe('request bodies', () => {
   it('answers an anonymous 200 MB CSV upload with 401 before reading it', async () => {
     const path = `/api/workspaces/${ws.slug}/tests/1/assignments/csv`
@@ -98,6 +117,52 @@ describe('request bodies', () => {
     })
     expect(res.status).toBe(413)
     expect(res.grewMb).toBeLessThan(50)
+  })
+
+  it('streams an accepted upload: a 200 MB customer list is refused at its 100,001st line, the rest unread', async () => {
+    const test = await startedTest()
+    const res = await streamPost(`/api/workspaces/${ws.slug}/tests/${test}/assignments/csv`, 200 * MB, {
+      'content-type': 'text/csv',
+      cookie: `cxw_session=${ws.members.analyst.cookie}`,
+    })
+    expect(res.status).toBe(413)
+    expect(res.grewMb, `resident memory grew by ${res.grewMb.toFixed(0)} MB`).toBeLessThan(100)
+    expect(await assignedCount(test)).toBe(0)
+  })
+
+  it('counts a chunked CSV upload against its limit as it arrives: 413 past 256 MB, memory bounded', async () => {
+    const test = await startedTest()
+    const res = await streamPost(
+      `/api/workspaces/${ws.slug}/tests/${test}/deals/csv`,
+      257 * MB,
+      { 'content-type': 'text/csv', cookie: `cxw_session=${ws.members.analyst.cookie}` },
+      { declareLength: false },
+    )
+    expect(res.status).toBe(413)
+    expect(res.grewMb, `resident memory grew by ${res.grewMb.toFixed(0)} MB`).toBeLessThan(100)
+  })
+
+  it('refuses a CSV upload that is not UTF-8 (400) and one sent as JSON (415), writing nothing', async () => {
+    const test = await startedTest()
+    const post = (path: string, type: string, body: BodyInit) =>
+      fetch(`${served.url}/api/workspaces/${ws.slug}/tests/${test}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': type, cookie: `cxw_session=${ws.members.analyst.cookie}` },
+        body,
+      })
+    // "Москва" in windows-1251 after a valid first line: the bad bytes arrive mid-file
+    const cp1251 = new Blob([
+      Buffer.concat([Buffer.from('customerKey\nc-1\n'), Buffer.from([0xcc, 0xee, 0xf1, 0xea, 0xe2, 0xe0])]),
+    ])
+    for (const path of ['assignments/csv', 'deals/csv']) {
+      const bad = await post(path, 'text/csv', cp1251)
+      expect(bad.status).toBe(400)
+      expect((await bad.json()).error.message).toMatch(/UTF-8/)
+      const json = await post(path, 'application/json', JSON.stringify([{ customerKey: 'c-1' }]))
+      expect(json.status).toBe(415)
+      expect((await json.json()).error.code).toBe('unsupported_media_type')
+    }
+    expect(await assignedCount(test)).toBe(0)
   })
 
   it('answers 404 for a workspace that is not the caller’s before reading a CSV upload', async () => {
