@@ -1,10 +1,13 @@
 /**
- * Mutation testing with StrykerJS: `npm run mutation -- [area…] [--force] [--concurrency=n]`.
+ * Mutation testing with StrykerJS:
+ * `npm run mutation -- [area…] [--force] [--concurrency=n] [--mutate=glob,…]`.
  *
  * Each area mutates its own files and runs only the tests that matter for it (per-test coverage,
  * so a mutant runs only the tests that reach it). Results are kept in
  * reports/mutation/<area>.incremental.json, committed, so the next run re-tests only the mutants
- * whose code or tests changed; `--force` re-tests everything. Reports: reports/mutation/<area>/.
+ * whose code or tests changed; `--force` re-tests everything. `--mutate` narrows an area to some of
+ * its files (the incremental file then holds those files' results only). Reports:
+ * reports/mutation/<area>/.
  */
 import { performance } from 'node:perf_hooks'
 import { Stryker } from '@stryker-mutator/core'
@@ -13,7 +16,7 @@ import type { MutantResult, PartialStrykerOptions } from '@stryker-mutator/api/c
 interface Area {
   readonly mutate: readonly string[]
   readonly vitestConfig: string
-  /** What the type checker compiles: the area's code and its tests, not the whole repository. */
+  /** What the type checker compiles: the code a mutant can break, not the whole repository. */
   readonly tsconfig: string
   readonly tests: readonly string[]
   /** Both cores for the pure statistics; the API's tests each hold a PGlite of hundreds of MB. */
@@ -57,11 +60,14 @@ const areas: Record<string, Area> = {
 
 function optionsFor(name: string, area: Area, flags: Flags): PartialStrykerOptions {
   return {
-    mutate: [...area.mutate],
+    mutate: flags.mutate ?? [...area.mutate],
     testRunner: 'vitest',
     vitest: { configFile: area.vitestConfig },
     testFiles: [...area.tests],
     coverageAnalysis: 'perTest',
+    // A mutant of a module-level constant runs only at load: testing it needs every test of the
+    // area in a fresh process (minutes each here), so such mutants are left out of the score.
+    ignoreStatic: true,
     checkers: ['typescript'],
     tsconfigFile: area.tsconfig,
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
@@ -72,8 +78,17 @@ function optionsFor(name: string, area: Area, flags: Flags): PartialStrykerOptio
     incremental: true,
     incrementalFile: `reports/mutation/${name}.incremental.json`,
     force: flags.force,
-    // Not needed by any test; copying them into each sandbox only costs time.
-    ignorePatterns: ['/web/build', '/docs', '/data', '/bench/results*.json', '/.artifacts', '/scratch'],
+    // Not needed by any test; copying them into each sandbox only costs time (another area's
+    // sandbox included: Stryker leaves out only its own).
+    ignorePatterns: [
+      '/.stryker-tmp',
+      '/web/build',
+      '/docs',
+      '/data',
+      '/bench/results*.json',
+      '/.artifacts',
+      '/scratch',
+    ],
     reporters: ['clear-text', 'progress', 'html', 'json'],
     htmlReporter: { fileName: `reports/mutation/${name}/index.html` },
     jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
@@ -85,6 +100,7 @@ function optionsFor(name: string, area: Area, flags: Flags): PartialStrykerOptio
 interface Flags {
   force: boolean
   concurrency: number | undefined
+  mutate: string[] | undefined
 }
 
 /** Killed and timed-out mutants over every mutant a test could have caught (Stryker's score). */
@@ -97,12 +113,11 @@ function score(results: readonly MutantResult[]) {
 }
 
 const args = process.argv.slice(2)
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const flags: Flags = {
   force: args.includes('--force'),
-  concurrency: (() => {
-    const value = args.find((a) => a.startsWith('--concurrency='))?.split('=')[1]
-    return value === undefined ? undefined : Number(value)
-  })(),
+  concurrency: flag('concurrency') === undefined ? undefined : Number(flag('concurrency')),
+  mutate: flag('mutate')?.split(','),
 }
 const chosen = args.filter((a) => !a.startsWith('--'))
 const unknown = chosen.filter((a) => !(a in areas))
