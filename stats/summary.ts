@@ -9,8 +9,6 @@ export interface SummaryLabels {
   readonly controlLabel: string
   /** the metric as a noun, capitalised at the start of a sentence: "conversion" / "конверсия" */
   readonly metricLabel: string
-  /** the change as a noun: "the change" / "изменение" */
-  readonly changeLabel: string
 }
 
 const defaults: Record<'en' | 'ru', SummaryLabels> = {
@@ -18,20 +16,15 @@ const defaults: Record<'en' | 'ru', SummaryLabels> = {
     treatmentLabel: 'with the change',
     controlLabel: 'without',
     metricLabel: 'conversion',
-    changeLabel: 'the change',
   },
   ru: {
     treatmentLabel: 'с изменением',
     controlLabel: 'без него',
     metricLabel: 'конверсия',
-    changeLabel: 'изменение',
   },
 }
 
-type Parts = Pick<
-  Verdict,
-  'control' | 'treatment' | 'bayes' | 'primary' | 'minimumDetectableEffect' | 'sequential'
->
+type Parts = Pick<Verdict, 'control' | 'treatment' | 'primary' | 'minimumDetectableEffect' | 'sequential'>
 
 const methodNames = {
   en: { exact: 'exact test', score: 'score test' },
@@ -45,6 +38,11 @@ const formats = {
     number: new Intl.NumberFormat('en', { maximumSignificantDigits: 2 }),
     count: new Intl.NumberFormat('en'),
     boundary: new Intl.NumberFormat('en', { maximumFractionDigits: 2 }),
+    points: new Intl.NumberFormat('en', {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      signDisplay: 'exceptZero',
+    }),
   },
   ru: {
     percent: new Intl.NumberFormat('ru', { style: 'percent', maximumFractionDigits: 1 }),
@@ -52,6 +50,11 @@ const formats = {
     number: new Intl.NumberFormat('ru', { maximumSignificantDigits: 2 }),
     count: new Intl.NumberFormat('ru'),
     boundary: new Intl.NumberFormat('ru', { maximumFractionDigits: 2 }),
+    points: new Intl.NumberFormat('ru', {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      signDisplay: 'exceptZero',
+    }),
   },
 }
 const ruPlural = new Intl.PluralRules('ru')
@@ -75,22 +78,42 @@ function primaryText(primary: Parts['primary'], language: 'en' | 'ru'): string {
   return `${methodNames[language][primary.method]}, ${pText(primary.pValue ?? 1, language)}`
 }
 
-function chanceText(probability: number, language: 'en' | 'ru'): string {
-  const f = formats[language].whole
-  if (probability > 0.99) return language === 'en' ? `over ${f.format(0.99)}` : `выше ${f.format(0.99)}`
-  if (probability < 0.01) return language === 'en' ? `under ${f.format(0.01)}` : `ниже ${f.format(0.01)}`
-  return language === 'en' ? `about ${f.format(probability)}` : `около ${f.format(probability)}`
+/** A difference of shares in signed points with one decimal: "+12.4", "−1.2". */
+function pointsText(difference: number, language: 'en' | 'ru'): string {
+  return formats[language].points.format(difference * 100)
+}
+
+/**
+ * The primary analysis's interval of the difference, at its level: "95% interval: −1.2 to +25.9";
+ * for a one-sided plan, "95% one-sided interval: at least −1.2".
+ */
+function intervalText(primary: Parts['primary'], language: 'en' | 'ru'): string | null {
+  const interval = primary.difference.interval
+  if (!interval) return null
+  const [lower, upper] = interval
+  const level = formats[language].whole.format(1 - primary.alpha)
+  if (lower !== null && upper !== null)
+    return language === 'en'
+      ? `${level} interval: ${pointsText(lower, language)} to ${pointsText(upper, language)}`
+      : `интервал ${level}: от ${pointsText(lower, language)} до ${pointsText(upper, language)}`
+  if (lower !== null)
+    return language === 'en'
+      ? `${level} one-sided interval: at least ${pointsText(lower, language)}`
+      : `односторонний интервал ${level}: не ниже ${pointsText(lower, language)}`
+  return null
 }
 
 /**
  * A leader-readable summary of a verdict in English and Russian, numbers in each locale's format
  * (Intl.NumberFormat: "27.4%" / "27,4 %"). Labels replace the default words for the arms, the
  * metric and the change.
- * The headline's significance and p-value are the primary analysis's, named by its method.
+ * Every number about whether the change worked is the primary analysis's — the difference, its
+ * interval at the plan's level, the significance and the p-value, named by its method — so the
+ * summary cannot disagree with the headline, the tiles or the chart.
  * Example (en): "62 deals with the change, 60 without. Conversion: 27.4% with the change, against
- * 15% without. The chance that the change really raises conversion is about 95%; the difference
- * is not yet conclusive (score test, p = 0.094). With 122 deals this test can detect rises of 22
- * points or more, not smaller ones."
+ * 15% without. With the change, conversion differs by +12.4 points (95% interval: −2.2 to +26.8):
+ * the difference is not yet conclusive (score test, p = 0.094). With 122 deals this test can detect
+ * rises of 22 points or more, not smaller ones."
  */
 export function summarize(
   verdict: Parts,
@@ -127,7 +150,6 @@ function summaryIn(language: 'en' | 'ru', v: Parts, counts: ArmCounts, l: Summar
       ? `${capitalise(l.metricLabel)}: ${f.percent.format(v.treatment.rate)} ${l.treatmentLabel}, against ${f.percent.format(v.control.rate)} ${l.controlLabel}.`
       : `${capitalise(l.metricLabel)}: ${f.percent.format(v.treatment.rate)} ${l.treatmentLabel} против ${f.percent.format(v.control.rate)} ${l.controlLabel}.`,
   )
-  const chance = chanceText(v.bayes.probabilityTreatmentBetter, language)
   const tested = primaryText(v.primary, language)
   const verdictText = v.primary.significant
     ? en
@@ -136,10 +158,16 @@ function summaryIn(language: 'en' | 'ru', v: Parts, counts: ArmCounts, l: Summar
     : en
       ? `the difference is not yet conclusive (${tested})`
       : `разница пока не доказана (${tested})`
+  const estimate = v.primary.difference.estimate
+  const interval = intervalText(v.primary, language)
+  const by =
+    estimate === null
+      ? ''
+      : `${pointsText(estimate, language)} ${en ? `point${Math.abs(estimate * 100) === 1 ? '' : 's'}` : 'п. п.'}${interval ? ` (${interval})` : ''}`
   sentences.push(
     en
-      ? `The chance that ${l.changeLabel} really raises ${l.metricLabel} is ${chance}; ${verdictText}.`
-      : `Вероятность того, что ${l.changeLabel} действительно повышает показатель «${l.metricLabel}», — ${chance}; ${verdictText}.`,
+      ? `${capitalise(l.treatmentLabel)}, ${l.metricLabel} differs by ${by}: ${verdictText}.`
+      : `${capitalise(l.treatmentLabel)} показатель «${l.metricLabel}» отличается на ${by}: ${verdictText}.`,
   )
   if (v.sequential !== null) {
     const s = v.sequential

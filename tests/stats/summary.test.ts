@@ -23,7 +23,8 @@ function parts(changes: {
   pValue?: number | null
   significant?: boolean
   method?: 'exact' | 'score'
-  chance?: number
+  interval?: readonly [number | null, number | null] | null
+  alpha?: number
   mde?: number | null
   sequential?: Verdict['sequential']
 }): Parts {
@@ -34,10 +35,10 @@ function parts(changes: {
       ...(changes.pValue !== undefined && { pValue: changes.pValue }),
       ...(changes.significant !== undefined && { significant: changes.significant }),
       ...(changes.method !== undefined && { method: changes.method }),
-    },
-    bayes: {
-      ...base.bayes,
-      probabilityTreatmentBetter: changes.chance ?? base.bayes.probabilityTreatmentBetter,
+      ...(changes.alpha !== undefined && { alpha: changes.alpha }),
+      ...(changes.interval !== undefined && {
+        difference: { ...base.primary.difference, interval: changes.interval },
+      }),
     },
     minimumDetectableEffect:
       changes.mde === undefined
@@ -65,12 +66,12 @@ describe('summarize', () => {
     expect({ en, ru: plain(ru) }).toEqual({
       en:
         '62 deals with the change, 60 without. Conversion: 27.4% with the change, against 15% without. ' +
-        'The chance that the change really raises conversion is about 95%; the difference is not yet ' +
-        'conclusive (score test, p = 0.094). With 122 deals this test can detect rises of 22 points or ' +
-        'more, not smaller ones.',
+        'With the change, conversion differs by +12.4 points (95% interval: -2.2 to +26.8): the ' +
+        'difference is not yet conclusive (score test, p = 0.094). With 122 deals this test can detect ' +
+        'rises of 22 points or more, not smaller ones.',
       ru:
         '62 сделки с изменением, 60 без него. Конверсия: 27,4 % с изменением против 15 % без него. ' +
-        'Вероятность того, что изменение действительно повышает показатель «конверсия», — около 95 %; ' +
+        'С изменением показатель «конверсия» отличается на +12,4 п. п. (интервал 95 %: от -2,2 до +26,8): ' +
         'разница пока не доказана (score-тест, p = 0,094). При 122 сделках тест может обнаружить рост ' +
         'на 22 п. п. и больше, но не меньше.',
     })
@@ -108,8 +109,8 @@ describe('summarize', () => {
 
   it('says “statistically significant” exactly when the primary analysis is, in both languages', () => {
     const { en, ru } = summarize(parts({ significant: true, pValue: 0.03 }), practice)
-    expect(en).toContain('; the difference is statistically significant (score test, p = 0.03).')
-    expect(plain(ru)).toContain('; разница статистически значима (score-тест, p = 0,03).')
+    expect(en).toContain('): the difference is statistically significant (score test, p = 0.03).')
+    expect(plain(ru)).toContain('): разница статистически значима (score-тест, p = 0,03).')
   })
 
   it('names the exact test when it is the primary method', () => {
@@ -128,35 +129,42 @@ describe('summarize', () => {
     expect(summarize(parts({ pValue: null }), practice).en).toContain('(score test, p = 1)')
   })
 
-  it('bounds the chance at over 99 % and under 1 %, and rounds it in between', () => {
-    const chance = (p: number) => {
-      const { en, ru } = summarize(parts({ chance: p }), practice)
-      return [sentence(en, 'The chance').split(';')[0], sentence(ru, 'Вероятность').split(';')[0]]
+  it('gives the primary analysis’s interval at the plan’s level, one-sided when the plan is', () => {
+    const difference = (changes: Parameters<typeof parts>[0]) => {
+      const { en, ru } = summarize(parts(changes), practice)
+      return [
+        sentence(en, 'With the change,').split('): ')[0] + ')',
+        plain(sentence(ru, 'С изменением')).split('): ')[0] + ')',
+      ]
     }
-    expect(chance(0.995)).toEqual([
-      'The chance that the change really raises conversion is over 99%',
-      'Вероятность того, что изменение действительно повышает показатель «конверсия», — выше 99 %',
+    expect(difference({ interval: [0.0123, 0.2] })).toEqual([
+      'With the change, conversion differs by +12.4 points (95% interval: +1.2 to +20.0)',
+      'С изменением показатель «конверсия» отличается на +12,4 п. п. (интервал 95 %: от +1,2 до +20,0)',
     ])
-    expect(chance(0.99)[0]).toBe('The chance that the change really raises conversion is about 99%')
-    expect(chance(0.01)[0]).toBe('The chance that the change really raises conversion is about 1%')
-    expect(chance(0.005)).toEqual([
-      'The chance that the change really raises conversion is under 1%',
-      'Вероятность того, что изменение действительно повышает показатель «конверсия», — ниже 1 %',
+    expect(difference({ interval: [-0.05, 0.3], alpha: 0.1 })[0]).toBe(
+      'With the change, conversion differs by +12.4 points (90% interval: -5.0 to +30.0)',
+    )
+    expect(difference({ interval: [0.002, null] })).toEqual([
+      'With the change, conversion differs by +12.4 points (95% one-sided interval: at least +0.2)',
+      'С изменением показатель «конверсия» отличается на +12,4 п. п. (односторонний интервал 95 %: не ниже +0,2)',
     ])
+    expect(sentence(summarize(parts({ interval: null }), practice).en, 'With the change,')).toBe(
+      'With the change, conversion differs by +12.4 points: the difference is not yet conclusive (score test, p = 0.094).',
+    )
   })
 
   it('gives the smallest detectable rise in whole points, at least one, singular for one', () => {
     const mde = (effect: number | null) => summarize(parts({ mde: effect }), practice)
-    expect(sentence(mde(0.004).en, 'With')).toBe(
+    expect(sentence(mde(0.004).en, 'With 122')).toBe(
       'With 122 deals this test can detect rises of 1 point or more, not smaller ones.',
     )
-    expect(sentence(mde(0.012).en, 'With')).toBe(
+    expect(sentence(mde(0.012).en, 'With 122')).toBe(
       'With 122 deals this test can detect rises of 1 point or more, not smaller ones.',
     )
-    expect(sentence(mde(0.016).en, 'With')).toBe(
+    expect(sentence(mde(0.016).en, 'With 122')).toBe(
       'With 122 deals this test can detect rises of 2 points or more, not smaller ones.',
     )
-    expect(sentence(mde(null).en, 'With')).toBe(
+    expect(sentence(mde(null).en, 'With 122')).toBe(
       'With 122 deals this test cannot yet detect a realistic rise.',
     )
     expect(sentence(mde(null).ru, 'При')).toBe(
@@ -190,13 +198,13 @@ describe('summarize', () => {
 
   it('takes each language’s labels for the arms, the metric and the change', () => {
     const { en, ru } = summarize(base, practice, {
-      en: { treatmentLabel: 'with the chain', changeLabel: 'the chain' },
+      en: { treatmentLabel: 'with the chain' },
       ru: { controlLabel: 'без цепочки', metricLabel: 'доля сделок' },
     })
     expect(en).toContain(
       '62 deals with the chain, 60 without. Conversion: 27.4% with the chain, against 15% without.',
     )
-    expect(en).toContain('The chance that the chain really raises conversion is about 95%')
+    expect(en).toContain('With the chain, conversion differs by +12.4 points')
     expect(plain(ru)).toContain('62 сделки с изменением, 60 без цепочки. Доля сделок: 27,4 % с изменением')
     expect(ru).toContain('показатель «доля сделок»')
   })

@@ -176,10 +176,11 @@ describe('verdict', () => {
     const { en, ru } = verdict({ ...practice, plan }).summary
     expect(en).toContain('62 deals with the change, 60 without.')
     expect(en).toContain('27.4%')
-    expect(en).toContain('about 95%')
+    expect(en).toContain('+12.4 points (95% interval: -2.2 to +26.8)')
     expect(en).toContain('not yet conclusive (score test, p = 0.094)')
     expect(ru).toContain('62 сделки с изменением')
     expect(ru).toMatch(/27,4\s%/)
+    expect(ru).toMatch(/\+12,4 п\. п\. \(интервал 95\s%: от -2,2 до \+26,8\)/)
     expect(ru).toContain('пока не доказана (score-тест, p = 0,094)')
   })
 
