@@ -21,6 +21,7 @@ export const Me = z
         slug: z.string(),
         name: z.string(),
         locale: z.enum(['en', 'ru']),
+        currency: z.string().describe('ISO 4217 code of the money amounts: RUB, EUR, USD…'),
         role: z.enum(['marketer', 'analyst', 'leader', 'admin']),
       }),
     ),

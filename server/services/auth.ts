@@ -249,7 +249,13 @@ export async function describeMe(db: Kysely<DB>, userId: number) {
   const workspaces = await db
     .selectFrom('memberships')
     .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-    .select(['workspaces.slug', 'workspaces.name', 'workspaces.locale', 'memberships.role'])
+    .select([
+      'workspaces.slug',
+      'workspaces.name',
+      'workspaces.locale',
+      'workspaces.currency',
+      'memberships.role',
+    ])
     .where('memberships.user_id', '=', userId)
     .orderBy('workspaces.slug')
     .execute()

@@ -27,7 +27,9 @@ describe('signing in and out', () => {
     const me = await ctx.request({ cookie: cookieOf(res.headers)! }, 'GET', '/api/me')
     expect(me.body).toEqual({
       user: { id: ws.members.analyst.id, email: ws.members.analyst.email, name: 'analyst' },
-      workspaces: [{ slug: ws.slug, name: `Workspace ${ws.slug}`, locale: 'en', role: 'analyst' }],
+      workspaces: [
+        { slug: ws.slug, name: `Workspace ${ws.slug}`, locale: 'en', currency: 'USD', role: 'analyst' },
+      ],
     })
   })
 
