@@ -3,6 +3,7 @@ import { expect } from 'vitest'
 import { hashToken, newToken } from '../../server/auth/tokens.ts'
 import type { ErrorCode } from '../../server/errors.ts'
 import { createTestContext, type TestContext, type WorkspaceFixture } from '../helpers/context.ts'
+import { bind } from './catalog.ts'
 
 /** Every code of server/errors.ts with the one status it may come with. */
 export const STATUS_OF_CODE: Record<ErrorCode, number> = {
@@ -167,7 +168,8 @@ export async function openWorld() {
   const ctx = await createTestContext()
   const ws = await ctx.newWorkspace()
   const other = await ctx.newWorkspace()
-  const key = (await ws.call('admin', 'POST', '/api-keys', { name: 'CRM' })).body.key as string
+  const issued = await ws.call('admin', 'POST', '/api-keys', { name: 'CRM' })
+  const key = issued.body.key as string
   const revoked = await ws.call('admin', 'POST', '/api-keys', { name: 'old CRM' })
   expect((await ws.call('admin', 'DELETE', `/api-keys/${revoked.body.id}`)).status).toBe(204)
   const expired = newToken('cxs')
@@ -300,6 +302,10 @@ export async function openWorld() {
     ctx,
     ws,
     other,
+    /** Objects of every kind in `ws`, shared or fresh, as the catalog's rows make them. */
+    bound: bind(ctx, ws),
+    /** The live key's id, as the audit log names it. */
+    keyId: issued.body.id as number,
     callers,
     realId,
     forget,
