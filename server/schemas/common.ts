@@ -28,6 +28,23 @@ export const text = (max: number) =>
     .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
 export const requiredText = (max: number) => text(max).pipe(z.string().min(1, 'must not be empty'))
 
+/**
+ * A free-form map (a portrait, a deal's attributes). zod builds a record anew and skips a key
+ * "__proto__" (on a plain object it would set the prototype instead): such a key would vanish
+ * without a word, so it is refused.
+ */
+export const freeFormMap = <T extends z.ZodType>(record: T) =>
+  z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__'))
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        path: ['__proto__'],
+        message: 'must not be "__proto__", a key a JavaScript object cannot hold',
+      })
+    return value
+  }, record)
+
 export const ErrorBody = z
   .object({
     error: z.object({

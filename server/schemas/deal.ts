@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { requiredText } from './common.ts'
+import { freeFormMap, requiredText } from './common.ts'
 
 const isoDate = z
   .string()
@@ -28,16 +28,29 @@ export const DealRow = z
       .nullable()
       .optional()
       .describe('Revenue from the conversion; kept rounded to the cent'),
-    attributes: z
-      .record(z.string().max(100), z.unknown())
-      .refine((a) => JSON.stringify(a).length <= 4096, 'at most 4 KB')
-      .optional(),
+    attributes: freeFormMap(
+      z
+        .record(z.string().max(100), z.unknown())
+        .refine((a) => JSON.stringify(a).length <= 4096, 'at most 4 KB'),
+    ).optional(),
   })
   .strict()
   .openapi('Deal')
 
+/**
+ * A deal as a batch carries it: any JSON object, passed on as sent to be checked row by row
+ * (`DealRow`, which names each bad row). Not a record: a record is built anew and drops a key
+ * "__proto__" without a word, so `DealRow` would never see that unknown field to refuse it.
+ */
+const SentDeal = z
+  .custom<Record<string, unknown>>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'must be an object',
+  )
+  .openapi({ type: 'object', additionalProperties: {} })
+
 export const DealBatch = z
-  .union([z.array(z.record(z.string(), z.unknown())).min(1).max(10_000), z.record(z.string(), z.unknown())])
+  .union([z.array(SentDeal).min(1).max(10_000), SentDeal])
   .openapi('DealBatch', { description: 'One deal, or an array of up to 10,000 deals (see the Deal schema)' })
 
 export const IngestQuery = z.object({

@@ -8,7 +8,7 @@ import type {
   StagesTable,
   TouchpointRow,
 } from '../../db/tables/index.ts'
-import { Id, patchOf, requiredText, text } from './common.ts'
+import { Id, freeFormMap, patchOf, requiredText, text } from './common.ts'
 
 export const CHANNELS = [
   'email',
@@ -27,9 +27,9 @@ export const ChannelEnum = z.enum(CHANNELS)
 const segmentFields = {
   name: requiredText(200),
   description: text(4000).default(''),
-  portrait: z
-    .record(z.string().max(100), text(1000))
-    .refine((p) => Object.keys(p).length <= 30, 'at most 30 fields')
+  portrait: freeFormMap(
+    z.record(z.string().max(100), text(1000)).refine((p) => Object.keys(p).length <= 30, 'at most 30 fields'),
+  )
     .default({})
     .describe('Free-form portrait: age, city, income, interests, media, brand habits'),
   yearlyDeals: z
