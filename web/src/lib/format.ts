@@ -234,3 +234,17 @@ export function createFormatter(locale: FormatLocale) {
 }
 
 export type Formatter = ReturnType<typeof createFormatter>
+
+/** The sign of a currency as each language writes it ("₽", "€"), or its code when Intl has none. */
+export function currencySymbol(currency: string, locale: FormatLocale): string {
+  try {
+    const parts = numberFormat(locale, {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'narrowSymbol',
+    }).formatToParts(0)
+    return parts.find((part) => part.type === 'currency')?.value ?? currency
+  } catch {
+    return currency
+  }
+}

@@ -8,7 +8,9 @@ import type {
   CreateCloseOut,
   CreateDecision,
   CreateHypothesis,
+  CreateJourney,
   CreateRecommendation,
+  CreateSegment,
   CreateStage,
   CreateTest,
   CreateTouchpoint,
@@ -33,6 +35,8 @@ import type {
   TestResults,
   UpdateBarrier,
   UpdateHypothesis,
+  UpdateJourney,
+  UpdateSegment,
   UpdateStage,
   UpdateTest,
   UpdateTouchpoint,
@@ -94,11 +98,20 @@ function workspace(slug: string) {
     segments: {
       list: () =>
         listAll((cursor) => call(workspaces.segments.$get({ param: ws, query: { limit: PAGE, cursor } }))),
+      get: (id: Id) => call(workspaces.segments[':id'].$get({ param: one(id) })),
+      create: (body: CreateSegment) => call(workspaces.segments.$post({ param: ws, json: body })),
+      update: (id: Id, body: UpdateSegment) =>
+        call(workspaces.segments[':id'].$patch({ param: one(id), json: body })),
+      remove: (id: Id) => call(workspaces.segments[':id'].$delete({ param: one(id) })),
     },
     journeys: {
       list: () =>
         listAll((cursor) => call(workspaces.journeys.$get({ param: ws, query: { limit: PAGE, cursor } }))),
       get: (id: Id) => call(workspaces.journeys[':id'].$get({ param: one(id) })),
+      create: (body: CreateJourney) => call(workspaces.journeys.$post({ param: ws, json: body })),
+      update: (id: Id, body: UpdateJourney) =>
+        call(workspaces.journeys[':id'].$patch({ param: one(id), json: body })),
+      remove: (id: Id) => call(workspaces.journeys[':id'].$delete({ param: one(id) })),
     },
     stages: {
       create: (body: CreateStage) => call(workspaces.stages.$post({ param: ws, json: body })),

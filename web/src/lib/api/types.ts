@@ -19,12 +19,16 @@ import type {
 } from '../../../../server/schemas/hypothesis.ts'
 import type {
   ChannelEnum,
+  CreateJourney as CreateJourneySchema,
+  CreateSegment as CreateSegmentSchema,
   CreateStage as CreateStageSchema,
   Journey as JourneySchema,
   Segment as SegmentSchema,
   Stage as StageSchema,
   Touchpoint as TouchpointSchema,
   CreateTouchpoint as CreateTouchpointSchema,
+  UpdateJourney as UpdateJourneySchema,
+  UpdateSegment as UpdateSegmentSchema,
   UpdateStage as UpdateStageSchema,
   UpdateTouchpoint as UpdateTouchpointSchema,
 } from '../../../../server/schemas/journey.ts'
@@ -162,7 +166,11 @@ export type BarrierEffect = NonNullable<Decision['barrierEffect']>
 export const BARRIER_EFFECTS = ['addressed', 'mitigated'] as const satisfies readonly BarrierEffect[]
 
 export type Segment = z.infer<typeof SegmentSchema>
+export type CreateSegment = z.input<typeof CreateSegmentSchema>
+export type UpdateSegment = z.input<typeof UpdateSegmentSchema>
 export type Journey = z.infer<typeof JourneySchema>
+export type CreateJourney = z.input<typeof CreateJourneySchema>
+export type UpdateJourney = z.input<typeof UpdateJourneySchema>
 export type Touchpoint = z.infer<typeof TouchpointSchema>
 export type CreateTouchpoint = z.input<typeof CreateTouchpointSchema>
 export type UpdateTouchpoint = z.input<typeof UpdateTouchpointSchema>
