@@ -167,6 +167,13 @@ function workspace(slug: string) {
       update: (id: Id, body: UpdateTest) =>
         call(workspaces.tests[':id'].$patch({ param: one(id), json: body })),
       start: (id: Id) => call(workspaces.tests[':id'].start.$post({ param: one(id) })),
+      pause: (id: Id) => call(workspaces.tests[':id'].pause.$post({ param: one(id) })),
+      resume: (id: Id) => call(workspaces.tests[':id'].resume.$post({ param: one(id) })),
+      /** Completes a test by hand before its target or its end; the reason is kept on the record. */
+      complete: (id: Id, reason: string) =>
+        call(workspaces.tests[':id'].complete.$post({ param: one(id), json: { reason } })),
+      /** Only a draft may be deleted. */
+      remove: (id: Id) => call(workspaces.tests[':id'].$delete({ param: one(id) })),
       /** Whether the hypothesis held, with what was learned; again before the decision, it replaces the last. */
       closeOut: (id: Id, body: CreateCloseOut) =>
         call(workspaces.tests[':id']['close-out'].$post({ param: one(id), json: body })),
