@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { EXACT_MAX_TABLES, exactTables, reasonCodes, whyDifferent } from '../../stats/index.ts'
+import { EXACT_MAX_TABLES, exactTables, reasonCodes, sampleSize, whyDifferent } from '../../stats/index.ts'
 
 // The calculators' bodies. Field names and defaults are a contract with the web app and with
 // integrators: change them only with a new route.
@@ -74,6 +74,14 @@ export const SampleSizeInput = z
       path: ['minimumDetectableEffect'],
     },
   )
+  // An effect of 1e-9 needs more deals than a double counts exactly (1e-20: infinitely many); the
+  // answer would not be a number of deals, and the primary method cannot be chosen for it. Asked
+  // only of a body that passed every other check, which the statistics need.
+  .refine((b) => Number.isSafeInteger(sampleSize(b).total), {
+    message: 'is too small to detect: the deals it needs are past counting',
+    path: ['minimumDetectableEffect'],
+    when: (payload) => payload.issues.length === 0,
+  })
   .openapi('SampleSizeInput')
 
 export const PowerInput = z

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { JSON_BODY_LIMIT } from '../../server/app.ts'
+import { allowed, entryOf, GRANTS } from './catalog.ts'
 import {
   changedTables,
   errorShapeProblem,
@@ -16,11 +17,15 @@ import {
 } from './world.ts'
 import { recordFigure } from '../helpers/figures.ts'
 
-// Property-based bad input over every operation of the OpenAPI document. Replay a failure with
-// FUZZ_SEED=<the seed printed> npx vitest run tests/trust/fuzz.test.ts
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31)
-/** Requests per operation; about 80 operations make it over 10,000 a run. */
-const ROUNDS = 130
+// Property-based bad input over every operation of the OpenAPI document: a fixed list of seeds,
+// which every run repeats, and one random seed, which it prints. Replay a failure with
+// FUZZ_SEED=<the seed printed> npx vitest run tests/trust/fuzz.test.ts (that seed alone, for all
+// the rounds: the requests of its first rounds are the ones the failing run sent).
+const FIXED_SEEDS = [1234567, 42, 31337]
+const RANDOM_SEED = Math.floor(Math.random() * 2 ** 31)
+const SEEDS = process.env.FUZZ_SEED ? [Number(process.env.FUZZ_SEED)] : [...FIXED_SEEDS, RANDOM_SEED]
+/** Requests per operation over all seeds; about 80 operations make it over 10,000 a run. */
+const ROUNDS = 132
 
 let world: World
 /** Statuses the fuzz saw that the operation does not declare in the OpenAPI document. */
@@ -329,7 +334,9 @@ interface Fuzzed {
   query: string
   contentType: string | null
   /** JSON with markers; raw text; bytes; or the valid body's JSON cut after `cut` characters. */
-  body: { json: unknown } | { text: string } | { bytes: number[] } | { cut: number } | null
+  /** `unknownField`: the name of a field the body's schema does not declare, set on a valid body. */
+  body:
+    { json: unknown; unknownField?: string } | { text: string } | { bytes: number[] } | { cut: number } | null
   headers: Record<string, string>
 }
 
@@ -612,9 +619,20 @@ function requestArbitrary(op: Operation): fc.Arbitrary<Fuzzed> {
         .map(([name, value]): Mutation => ({ kind: 'extra', name, value })),
     },
   )
+  const declared = new Set(
+    [ops.resolve(op.bodySchema)]
+      .flatMap((s) => (s?.anyOf ?? s?.oneOf ?? [s]).map(ops.resolve))
+      .flatMap((s) => Object.keys(s?.properties ?? {})),
+  )
+  // A route without a body schema reads no body: a field sent there is not refused, only ignored.
+  const isObjectBody =
+    op.bodyType === 'json' && typeof valid === 'object' && valid !== null && !Array.isArray(valid)
   const mutated = fc
     .tuple(paths.length ? fc.constantFrom(...paths) : fc.constant(undefined), mutation)
-    .map(([p, m]) => ({ json: mutate(valid, p, m) }))
+    .map(([p, m]) => ({
+      json: mutate(valid, p, m),
+      ...(m.kind === 'extra' && isObjectBody && !declared.has(m.name) ? { unknownField: m.name } : {}),
+    }))
   const jsonBodies: fc.Arbitrary<Fuzzed['body']> = fc.oneof(
     { weight: 10, arbitrary: mutated },
     { weight: 2, arbitrary: fc.constant({ json: valid }) },
@@ -699,12 +717,42 @@ async function bodyBytes(
 }
 
 // ---------------------------------------------------------------------------------------------
+// A success that should not be: the caller may not, or the body carries a field its schema does
+// not declare. Who may do what comes from the route catalog.
+
+/** The workspace a request addresses: the world's own, the outsider's, or none that exists. */
+const targetOf = (req: Fuzzed) =>
+  req.workspace === '$own' ? 'own' : req.workspace === '$other' ? 'other' : null
+
+/** A caller's standing in the workspace a request addresses (null: none). */
+function roleIn(who: Fuzzed['who'], target: 'own' | 'other' | null) {
+  if (target === 'own' && who in GRANTS) return who as keyof typeof GRANTS
+  if (target === 'own' && who === 'key') return 'api_key'
+  if (target === 'other' && who === 'outsider') return 'admin'
+  return null
+}
+const SIGNED_IN = new Set<Fuzzed['who']>(['marketer', 'analyst', 'leader', 'admin', 'outsider', 'victim'])
+
+/** Why a 2xx answer to this request is wrong, or null. `sentJson`: a body went out as JSON. */
+function wrongSuccess(op: Operation, req: Fuzzed, sentJson: boolean): string | null {
+  const { need } = entryOf(op.method, op.path)
+  const target = op.path.includes('{workspace}') ? targetOf(req) : null
+  if (!allowed(need, roleIn(req.who, target), SIGNED_IN.has(req.who)))
+    return `a success for ${req.who}, who may not (${need})`
+  if (sentJson && req.body && 'json' in req.body && req.body.unknownField !== undefined)
+    return `a success for a body with the unknown field ${JSON.stringify(req.body.unknownField)}`
+  return null
+}
 
 describe('property-based bad input over every route', () => {
-  it(`never answers 500, always answers 4xx in the documented shape, and a refusal changes nothing`, async () => {
+  it(`never answers 500 or a wrong success, always answers 4xx in the documented shape, and a refusal changes nothing`, async () => {
     const started = performance.now()
     // Printed first as well, so a crash of the whole process can be replayed too.
-    console.log(`fuzz: seed ${SEED}`)
+    console.log(
+      process.env.FUZZ_SEED
+        ? `fuzz: seed ${SEEDS[0]} (FUZZ_SEED)`
+        : `fuzz: seeds ${FIXED_SEEDS.join(', ')} and the random seed ${RANDOM_SEED} (replay with FUZZ_SEED=${RANDOM_SEED})`,
+    )
     const trace = process.env.FUZZ_TRACE
     const victim = await world.ctx.newUser('victim')
     const operations = ops.operations
@@ -734,7 +782,11 @@ describe('property-based bad input over every route', () => {
     let requests = 0
     let before = await world.watcher.mark()
     let made = world.made
-    for (let round = 0; round < ROUNDS; round++) {
+    const roundsPerSeed = Math.ceil(ROUNDS / SEEDS.length)
+    const schedule = SEEDS.flatMap((seed) =>
+      Array.from({ length: roundsPerSeed }, (_, round) => ({ seed, round })),
+    )
+    for (const { seed: SEED, round } of schedule) {
       for (let o = 0; o < operations.length; o++) {
         const op = operations[o]!
         // Signing in costs a scrypt (~50 ms) whenever the body is well formed: a third of the rounds.
@@ -762,7 +814,7 @@ describe('property-based bad input over every route', () => {
             'real' in req.id
               ? String(await world.realId(realKind))
               : req.id.wrong === '$otherWorkspace'
-                ? String(kind === 'tests' ? world.otherIds.test : world.otherIds.segment)
+                ? String(await world.otherId(realKind))
                 : req.id.wrong
           path = path.replace(/\{(id|userId)\}/, value)
         }
@@ -807,7 +859,7 @@ describe('property-based bad input over every route', () => {
         fuzzed++
         statuses.set(`${where} ${res.status}`, (statuses.get(`${where} ${res.status}`) ?? 0) + 1)
         const example = () =>
-          `${op.method} ${path}${req.query} as ${req.who} [${req.contentType}]${Object.keys(req.headers).length ? ` ${JSON.stringify(req.headers).slice(0, 200)}` : ''} ${typeof payload === 'string' ? payload.slice(0, 300) : payload ? `<${payload.length} bytes>` : ''} → ${res.status} ${text.slice(0, 300)}`
+          `(seed ${SEED}, round ${round}) ${op.method} ${path}${req.query} as ${req.who} [${req.contentType}]${Object.keys(req.headers).length ? ` ${JSON.stringify(req.headers).slice(0, 200)}` : ''} ${typeof payload === 'string' ? payload.slice(0, 300) : payload ? `<${payload.length} bytes>` : ''} → ${res.status} ${text.slice(0, 300)}`
         if (res.status < 500 && !op.responses.includes(String(res.status)))
           undocumented.set(where, (undocumented.get(where) ?? new Set()).add(res.status))
         if (res.status >= 500) {
@@ -841,23 +893,36 @@ describe('property-based bad input over every route', () => {
               `${res.status} yet changed ${(await world.watcher.since(before)).join(', ')}`,
               example(),
             )
-        } else if (op.method === 'DELETE') {
-          world.forget(req.id && 'real' in req.id ? realKind : undefined)
+        } else {
+          const wrong = wrongSuccess(
+            op,
+            req,
+            payload !== undefined && /^application\/json\b/i.test(headers['content-type'] ?? ''),
+          )
+          if (wrong) problem(where, `${res.status}, ${wrong}`, example())
+          if (op.method === 'DELETE') {
+            if (req.id && 'wrong' in req.id && req.id.wrong === '$otherWorkspace')
+              world.forgetOther(realKind!)
+            else world.forget(req.id && 'real' in req.id ? realKind : undefined)
+          }
         }
         before = after
       }
     }
     logError.mockRestore()
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
+    const seeds = process.env.FUZZ_SEED
+      ? `seed ${SEEDS[0]}`
+      : `seeds ${FIXED_SEEDS.join(', ')} and the random seed ${RANDOM_SEED}`
     recordFigure(
-      `fuzz: ${requests} requests, seed ${SEED} (${operations.length} operations, ${world.made} objects made, ${seconds} s; replay with FUZZ_SEED=${SEED})`,
+      `fuzz: ${requests} requests, ${seeds} (${operations.length} operations, ${world.made} objects made, ${seconds} s; replay with FUZZ_SEED=${SEEDS.at(-1)})`,
     )
     if (process.env.FUZZ_STATUSES) console.log([...statuses].map(([k, n]) => `${k}: ${n}`).join('\n'))
     const report = [...problems].map(
       ([key, p]) =>
         `${key} ×${p.count} on ${p.ops.size} operation(s): ${[...p.ops].slice(0, 6).join('; ')}${p.ops.size > 6 ? '; …' : ''}\n    e.g. ${p.example}`,
     )
-    expect(report, `seed ${SEED}:\n${report.join('\n')}`).toEqual([])
+    expect(report, `${seeds}:\n${report.join('\n')}`).toEqual([])
     expect(requests).toBeGreaterThanOrEqual(10_000)
   }, 240_000)
 })
@@ -953,6 +1018,41 @@ describe('bugs the fuzz found, pinned', () => {
       const text = await res.text().catch((err: Error) => `<body failed: ${err.message}>`)
       expect(`${res.status} ${text}`).toMatch(/^404 \{"error":\{"code":"not_found"/)
     }
+  })
+})
+
+describe('wrong successes the fuzz found, pinned', () => {
+  const sampleSize = (body: object) => world.ctx.request({}, 'POST', '/api/calculators/sample-size', body)
+
+  it('refuses an effect too small for a countable sample with 400 at the field, not a 500', async () => {
+    for (const minimumDetectableEffect of [1e-34, 1e-20, 1e-9]) {
+      const res = await sampleSize({ baselineRate: 0.5, minimumDetectableEffect })
+      expect(res.status, `${minimumDetectableEffect}: ${JSON.stringify(res.body)}`).toBe(400)
+      expect(errorShapeProblem(res.status, res.headers, res.body)).toBeNull()
+      expect(res.body.error.details).toEqual([
+        { path: 'body.minimumDetectableEffect', message: expect.stringMatching(/too small/) },
+      ])
+    }
+    // Small, and still a number of deals: answered.
+    const small = await sampleSize({ baselineRate: 0.5, minimumDetectableEffect: 1e-6 })
+    expect(small.status).toBe(200)
+    expect(Number.isSafeInteger(small.body.total)).toBe(true)
+  })
+
+  it('refuses a deal whose only unknown field is "__proto__", like any unknown field', async () => {
+    const testId = await world.realId('runningTest')
+    const mark = await world.watcher.mark()
+    const res = await world.ctx.request(
+      { cookie: world.ws.members.admin.cookie },
+      'POST',
+      `/api/workspaces/${world.ws.slug}/tests/${testId}/deals`,
+      `{"externalId":"proto-1","customerKey":"c-1","closedAt":"${world.ctx.now().toISOString()}","converted":true,"__proto__":{"admin":true}}`,
+    )
+    expect(res.status, JSON.stringify(res.body)).toBe(422)
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ row: 1, field: '__proto__', code: 'unknown_field' }),
+    ])
+    expect(await world.watcher.since(mark)).toEqual([])
   })
 })
 

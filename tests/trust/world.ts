@@ -162,7 +162,7 @@ export const EVERYONE: Who[] = [
 /**
  * A workspace with one member of each role and its pipeline, a second workspace whose admin is
  * the outsider, a live and a revoked API key, an expired session of the admin, and ids of real
- * objects made on demand (made again after a delete).
+ * objects of either workspace made on demand (made again after a delete).
  */
 export async function openWorld() {
   const ctx = await createTestContext()
@@ -296,7 +296,34 @@ export async function openWorld() {
    */
   const forget = (kind?: string) => (kind ? made.delete(kind) : made.clear())
   const watcher = await changeWatcher(ctx.db)
-  const otherIds = { segment: (await other.segment()).id as number, test: (await other.test()).id as number }
+  // The same kinds in the other workspace, for calls that name its objects from this one.
+  const elsewhere = bind(ctx, other).make
+  const otherMakers: Record<string, () => Promise<number>> = {
+    segments: elsewhere.segment,
+    journeys: elsewhere.journey,
+    stages: elsewhere.stage,
+    touchpoints: elsewhere.touchpoint,
+    barriers: elsewhere.barrier,
+    recommendations: elsewhere.recommendation,
+    hypotheses: elsewhere.hypothesis,
+    tests: elsewhere.test,
+    runningTest: elsewhere.running,
+    completedTest: elsewhere.completed,
+    notifications: elsewhere.notification,
+    'api-keys': elsewhere.apiKey,
+    members: elsewhere.member,
+  }
+  const otherMade = new Map<string, Promise<number>>()
+  /** A real object of `kind` in the other workspace, made once (again after `forgetOther`). */
+  const otherId = (kind: string): Promise<number> => {
+    const maker = otherMakers[kind]
+    if (!maker) throw new Error(`world: no maker for ${kind} in the other workspace`)
+    if (!otherMade.has(kind)) {
+      makes++
+      otherMade.set(kind, maker())
+    }
+    return otherMade.get(kind)!
+  }
 
   return {
     ctx,
@@ -309,11 +336,12 @@ export async function openWorld() {
     callers,
     realId,
     forget,
-    otherIds,
+    otherId,
+    forgetOther: (kind: string) => otherMade.delete(kind),
     watcher,
     /** Row counts of every table and the audit log's highest id. */
     counts: () => countRows(ctx.db, watcher.tables),
-    /** How many objects `realId` has made so far. */
+    /** How many objects `realId` and `otherId` have made so far. */
     get made() {
       return makes
     },
