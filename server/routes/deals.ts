@@ -6,7 +6,7 @@ import { validationHook } from '../lib/validation.ts'
 import { IdParam } from '../schemas/common.ts'
 import { CsvDealQuery, DealBatch, ExportQuery, IngestQuery, IngestResult } from '../schemas/deal.ts'
 import { ingestDeals, listDeals } from '../services/deals.ts'
-import { importDeals } from '../services/imports.ts'
+import { assertTakesDeals, importDeals } from '../services/imports.ts'
 import { spooledCsv } from '../lib/csv-body.ts'
 import { allow } from './scope.ts'
 
@@ -46,6 +46,7 @@ export const dealRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     async (c) => {
       const { db, scope, now } = allow(c, 'ingest')
       const { mode, ...mapping } = c.req.valid('query')
+      await assertTakesDeals(db, scope, c.req.valid('param').id)
       const upload = await spooledCsv(c.req.raw.body)
       const outcome = await importDeals(
         db,

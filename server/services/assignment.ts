@@ -54,7 +54,8 @@ export function permutedBlock(blockSize: number, controlShare: number): Group[] 
   return block
 }
 
-async function runningTest(db: Kysely<DB> | Transaction<DB>, scope: Scope, testId: number) {
+/** The workspace's test, if it is running (404 for another workspace's, 409 when not running). */
+export async function runningTest(db: Kysely<DB> | Transaction<DB>, scope: Scope, testId: number) {
   const test = await getOwned(db, 'tests', scope.workspaceId, testId)
   if (test.status !== 'running')
     throw wrongState(`Only a running test assigns customers; this one is ${test.status}`)
