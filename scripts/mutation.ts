@@ -1,12 +1,13 @@
 /**
  * Mutation testing with StrykerJS:
- * `npm run mutation -- [area…] [--force] [--concurrency=n] [--mutate=glob,…]`.
+ * `npm run mutation -- [area…] [--force] [--concurrency=n] [--mutate=glob,…] [--dry-run-only]`.
  *
  * Each area mutates its own files and runs only the tests that matter for it (per-test coverage,
  * so a mutant runs only the tests that reach it). Results are kept in
  * reports/mutation/<area>.incremental.json, committed, so the next run re-tests only the mutants
  * whose code or tests changed; `--force` re-tests everything. `--mutate` narrows an area to some of
- * its files (the incremental file then holds those files' results only). Reports:
+ * its files (the incremental file then holds those files' results only); `--dry-run-only` runs the
+ * area's tests once, instrumented, and stops (to time a run or check the set-up). Reports:
  * reports/mutation/<area>/.
  */
 import { performance } from 'node:perf_hooks'
@@ -78,6 +79,7 @@ function optionsFor(name: string, area: Area, flags: Flags): PartialStrykerOptio
     incremental: true,
     incrementalFile: `reports/mutation/${name}.incremental.json`,
     force: flags.force,
+    dryRunOnly: flags.dryRunOnly,
     // Not needed by any test; copying them into each sandbox only costs time (another area's
     // sandbox included: Stryker leaves out only its own).
     ignorePatterns: [
@@ -101,6 +103,7 @@ interface Flags {
   force: boolean
   concurrency: number | undefined
   mutate: string[] | undefined
+  dryRunOnly: boolean
 }
 
 /** Killed and timed-out mutants over every mutant a test could have caught (Stryker's score). */
@@ -118,6 +121,7 @@ const flags: Flags = {
   force: args.includes('--force'),
   concurrency: flag('concurrency') === undefined ? undefined : Number(flag('concurrency')),
   mutate: flag('mutate')?.split(','),
+  dryRunOnly: args.includes('--dry-run-only'),
 }
 const chosen = args.filter((a) => !a.startsWith('--'))
 const unknown = chosen.filter((a) => !(a in areas))
