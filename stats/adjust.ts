@@ -15,7 +15,10 @@ export function adjustPValues(pValues: readonly number[], method: AdjustMethod):
   assertOneOf('method', method, ['holm', 'benjamini-hochberg'])
   pValues.forEach((p, i) => assertProbability(`pValues[${i}]`, p))
   const m = pValues.length
+  // Tied p-values get the same adjusted value in either order, and every slot is written.
+  // Stryker disable next-line ArithmeticOperator: the order among ties does not change a result
   const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i)
+  // Stryker disable next-line ArrayDeclaration: every index is assigned below
   const adjusted = new Array<number>(m)
   if (method === 'holm') {
     let running = 0

@@ -15,6 +15,7 @@ export class StatsInputError extends RangeError {
 
 /** A finite number (not NaN, not ±Infinity). */
 export function assertFinite(field: string, value: number): void {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite alone refuses a non-number
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new StatsInputError(field, `must be a finite number, got ${String(value)}`)
   }

@@ -53,6 +53,9 @@ export function fisherExact(
   }
   const [lo, hi] = supportOf(margins)
   const degenerate = degenerateTableReason(counts)
+  // A degenerate table is exactly one whose margins allow only itself (lo = hi), so either half
+  // of the test decides alone.
+  // Stryker disable next-line LogicalOperator,ConditionalExpression: the two conditions coincide
   if (degenerate !== null || lo === hi) {
     return { pValue: 1, oddsRatio: 0, oddsRatioInterval: [0, Infinity], reason: degenerate ?? 'no_deals' }
   }
@@ -78,18 +81,23 @@ export function fisherExact(
   return { pValue, oddsRatio, oddsRatioInterval, reason: null }
 }
 
+// Only where the root finder starts: from any start it reaches the same root.
+// Stryker disable all: a different start changes the steps to the root, not the root
 function sampleLogOddsRatio({ treatment: t, control: c }: ArmCounts): number {
   return Math.log(
     ((t.conversions + 0.5) * (c.deals - c.conversions + 0.5)) /
       ((t.deals - t.conversions + 0.5) * (c.conversions + 0.5)),
   )
 }
+// Stryker restore all
 
 /** log ψ̂ with E_ψ[X] = x; the slope of the mean in log ψ is Var_ψ(X). */
 function solveMean(margins: Margins, x: number, start: number): number {
   return solveIncreasing((theta) => {
     const s = sweep(margins, Math.exp(theta), x, CUTOFF)
     const mean = s.mode + s.centred / s.total
+    // The slope only steers Newton's steps; the bracket and bisection find the same root.
+    // Stryker disable next-line ArithmeticOperator: the slope changes the path, not the root
     const variance = s.centredSquares / s.total - (s.centred / s.total) ** 2
     return { value: mean - x, slope: variance }
   }, start)
@@ -112,11 +120,16 @@ function solveTail(
     const mean = s.centred / s.total
     if (tail === 'atLeast') {
       const logTail = Math.log(s.atLeast / s.total)
+      // The slopes only steer Newton's steps; the bracket and bisection find the same root.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: steers the path, not the root
       const conditional = s.atLeast > 0 ? s.atLeastCentred / s.atLeast : mean
+      // Stryker disable next-line ArithmeticOperator: the slope changes the path, not the root
       return { value: logTail - logAlpha, slope: conditional - mean }
     }
     const logTail = Math.log(s.atMost / s.total)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: steers the path, not the root
     const conditional = s.atMost > 0 ? s.atMostCentred / s.atMost : mean
+    // Stryker disable next-line ArithmeticOperator: the slope changes the path, not the root
     return { value: logAlpha - logTail, slope: mean - conditional }
   }, start)
 }
