@@ -35,6 +35,15 @@ describe('momentsOf', () => {
     expect(momentsOf({ n: 2, sum: 6, sumSquares: 20 }, 'x')).toEqual({ n: 2, mean: 3, variance: 2 })
   })
 
+  it('takes the variance of a summary from two values up', () => {
+    expect(momentsOf({ mean: 3, sd: 1.5, n: 2 }, 'x')).toEqual({ n: 2, mean: 3, variance: 2.25 })
+  })
+
+  it('answers NaN, not ±∞, for the mean of no deals and the variance of one, whatever the sums say', () => {
+    expect(momentsOf({ n: 0, sum: 5, sumSquares: 25 }, 'x')).toEqual({ n: 0, mean: NaN, variance: NaN })
+    expect(momentsOf({ n: 1, sum: 7, sumSquares: 50 }, 'x')).toEqual({ n: 1, mean: 7, variance: NaN })
+  })
+
   it('clamps at 0 a variance from sums that rounding pushed below it', () => {
     // 0.1 + 0.2 + 0.3 summed in floating point: sumSquares − sum²/n comes out just below 0.
     const values = [0.1, 0.1, 0.1]
