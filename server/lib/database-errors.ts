@@ -26,9 +26,12 @@ const CONNECTION_CODES = new Set([
 export function apiErrorFromDatabase(err: unknown): ApiError | undefined {
   if (typeof err !== 'object' || err === null || !('code' in err)) return undefined
   const code = String((err as { code: unknown }).code)
-  const constraint =
-    'constraint_name' in err ? String(err.constraint_name) : 'constraint' in err ? String(err.constraint) : ''
-  const detail = constraint ? [{ path: constraint, message: 'constraint' }] : []
+  // postgres.js names the constraint in `constraint_name`, PGlite in `constraint` (and may carry
+  // either key without a value).
+  const named = err as { constraint_name?: unknown; constraint?: unknown }
+  const constraint = named.constraint_name ?? named.constraint
+  const detail =
+    typeof constraint === 'string' && constraint ? [{ path: constraint, message: 'constraint' }] : []
   if (code === UNIQUE_VIOLATION)
     return new ApiError(409, 'duplicate', 'Such an object already exists', detail)
   if (code === FOREIGN_KEY_VIOLATION) {

@@ -8,13 +8,16 @@ export const TestStatus = z.enum(['draft', 'running', 'paused', 'completed', 'de
 export const Alternative = z.enum(['two-sided', 'greater'])
 export const PrimaryMethod = z.enum(['exact', 'score'])
 
+/** The most deals a plan may target: the database's check on tests.target_deals. */
+export const MAX_TARGET_DEALS = 100_000_000
+
 const planFields = {
   controlShare: z.number().gt(0).lt(1).default(0.5).describe('Share of customers held out as control'),
   targetDeals: z
     .number()
     .int()
     .min(2)
-    .max(100_000_000)
+    .max(MAX_TARGET_DEALS)
     .optional()
     .describe(
       'Closed deals in both arms together; from the power calculation of the hypothesis when omitted',
@@ -238,7 +241,7 @@ export const CreateDecision = z
       .number()
       .int()
       .min(2)
-      .max(100_000_000)
+      .max(MAX_TARGET_DEALS)
       .optional()
       .describe('With "extend": the new target'),
     acknowledgeUnproven: z

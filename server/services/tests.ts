@@ -6,6 +6,7 @@ import * as stats from '../../stats/index.ts'
 import type { Scope } from '../context.ts'
 import { ApiError, pipelineRule, wrongState } from '../errors.ts'
 import {
+  MAX_TARGET_DEALS,
   planOf,
   toPlanColumns,
   toTest,
@@ -39,14 +40,27 @@ export function targetFromHypothesis(
       ],
     )
   }
-  return stats.sampleSize({
-    baselineRate: hypothesis.baseline_rate,
-    minimumDetectableEffect: hypothesis.expected_lift,
-    alpha: plan.alpha,
-    power: plan.power,
-    treatmentShare: 1 - plan.controlShare,
-    alternative: plan.alternative,
-  }).total
+  // A control share within a rounding error of 0 or 1 leaves a treatment share of 1 or 0, for
+  // which no sample is enough; a small lift at a lopsided split can need more than a plan may hold.
+  const treatmentShare = 1 - plan.controlShare
+  const total =
+    treatmentShare > 0 && treatmentShare < 1
+      ? stats.sampleSize({
+          baselineRate: hypothesis.baseline_rate,
+          minimumDetectableEffect: hypothesis.expected_lift,
+          alpha: plan.alpha,
+          power: plan.power,
+          treatmentShare,
+          alternative: plan.alternative,
+        }).total
+      : Infinity
+  if (!(total <= MAX_TARGET_DEALS)) {
+    throw pipelineRule(
+      `The hypothesis's expected lift at this split needs more deals than a test may target (${MAX_TARGET_DEALS.toLocaleString('en')}); give plan.targetDeals, or a control share nearer one half`,
+      [{ path: 'body.plan.targetDeals', message: `the computed target is above ${MAX_TARGET_DEALS}` }],
+    )
+  }
+  return total
 }
 
 async function linksOf(db: Db, rows: TestRow[]): Promise<Map<number, TestLinks>> {
