@@ -137,7 +137,9 @@ for (const name of chosen.length > 0 ? chosen : Object.keys(areas)) {
   const minutes = (performance.now() - started) / 60_000
   const s = score(results)
   summary.push(
-    `${name}: ${(s.score * 100).toFixed(2)} % (${s.detected} of ${s.total} detected) in ${minutes.toFixed(1)} min`,
+    flags.dryRunOnly
+      ? `${name}: the instrumented test run only, ${minutes.toFixed(1)} min`
+      : `${name}: ${(s.score * 100).toFixed(2)} % (${s.detected} of ${s.total} detected) in ${minutes.toFixed(1)} min`,
   )
 }
 console.log(`\nMutation scores:\n${summary.map((l) => `  ${l}`).join('\n')}`)
