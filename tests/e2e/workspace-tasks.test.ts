@@ -19,7 +19,7 @@ import {
   type Lang,
 } from './harness.ts'
 import { formatMoney, formatNumber, formatPercent } from '../../web/src/lib/format.ts'
-import { CAR_SALES_STAGES } from '../../web/src/lib/journey-start.ts'
+import { CAR_SALES_STAGES } from '../../web/src/lib/car-sales-template.ts'
 
 // Segments and journey maps made from the interface, a running test paused, resumed and amended
 // with a reason, and numbers typed the way each language writes them; through the real app.
@@ -59,7 +59,7 @@ async function shoot(page: Page, name: string) {
           }
           return false
         }
-        const wide = [...document.querySelectorAll<HTMLElement>('body *')].filter((element) => {
+        const wide = Array.from(document.querySelectorAll<HTMLElement>('body *')).filter((element) => {
           const box = element.getBoundingClientRect()
           return (
             box.width > 0 &&

@@ -3,21 +3,7 @@
 
 import type { JourneyMap, WorkspaceApi } from '$lib/api'
 
-/** The twelve stages of buying a car, from choosing options to service; names are catalog keys. */
-export const CAR_SALES_STAGES = [
-  'options',
-  'compare',
-  'dealership',
-  'contact',
-  'firstVisit',
-  'bookTestDrive',
-  'waitTestDrive',
-  'testDrive',
-  'offer',
-  'deal',
-  'waitCar',
-  'handOver',
-] as const
+export { CAR_SALES_STAGES } from './car-sales-template.ts'
 
 export type JourneyStart = { kind: 'empty' } | { kind: 'template' } | { kind: 'copy'; journeyId: number }
 
