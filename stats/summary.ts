@@ -173,26 +173,32 @@ function summaryIn(language: 'en' | 'ru', v: Parts, counts: ArmCounts, l: Summar
     const s = v.sequential
     const nominal = formats[language].number.format(s.nominalAlpha)
     const planned = formats[language].number.format(s.planAlpha)
+    const z = f.boundary.format(s.boundary)
     sentences.push(
       en
-        ? `This is look ${s.lookNumber}: to stop early the p-value must be below ${nominal} (the early-stopping boundary, |z| ≥ ${f.boundary.format(s.boundary)}), not the plan’s ${planned}.`
-        : `Это промежуточный просмотр № ${s.lookNumber}: для досрочной остановки p-значение должно быть ниже ${nominal} (граница досрочной остановки, |z| ≥ ${f.boundary.format(s.boundary)}), а не ${planned}, как в плане.`,
+        ? `This is look ${s.lookNumber}: to stop early the p-value must be below ${nominal} ` +
+            `(the early-stopping boundary, |z| ≥ ${z}), not the plan’s ${planned}.`
+        : `Это промежуточный просмотр № ${s.lookNumber}: для досрочной остановки p-значение должно быть ` +
+            `ниже ${nominal} (граница досрочной остановки, |z| ≥ ${z}), а не ${planned}, как в плане.`,
     )
   }
   const total = nt + nc
+  // "При 21 сделке", "при 22 сделках": the prepositional case of the count
+  const atDealsRu = `При ${f.count.format(total)} ${dealsRu(total) === 'сделка' ? 'сделке' : 'сделках'}`
   const mde = v.minimumDetectableEffect.effect
   if (mde === null) {
     sentences.push(
       en
         ? `With ${f.count.format(total)} deals this test cannot yet detect a realistic rise.`
-        : `При ${f.count.format(total)} ${dealsRu(total) === 'сделка' ? 'сделке' : 'сделках'} тест пока не может обнаружить реалистичный рост.`,
+        : `${atDealsRu} тест пока не может обнаружить реалистичный рост.`,
     )
   } else {
     const points = Math.max(1, Math.round(mde * 100))
     sentences.push(
       en
-        ? `With ${f.count.format(total)} deals this test can detect rises of ${points} point${points === 1 ? '' : 's'} or more, not smaller ones.`
-        : `При ${f.count.format(total)} ${dealsRu(total) === 'сделка' ? 'сделке' : 'сделках'} тест может обнаружить рост на ${points} п. п. и больше, но не меньше.`,
+        ? `With ${f.count.format(total)} deals this test can detect rises of ${points} ` +
+            `point${points === 1 ? '' : 's'} or more, not smaller ones.`
+        : `${atDealsRu} тест может обнаружить рост на ${points} п. п. и больше, но не меньше.`,
     )
   }
   return sentences.join(' ')

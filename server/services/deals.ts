@@ -249,6 +249,19 @@ export const INGEST_CHUNK = 2_000
  */
 export const MAX_LISTED_REFUSALS = 1_000
 
+/** Deals are accepted from a test's start: a draft refuses them (409). */
+function refuseDraft(test: Pick<TestRow, 'status'>) {
+  if (test.status === 'draft') throw wrongState('The test has not started: deals are accepted from its start')
+}
+
+/**
+ * Whether the workspace's test takes deals (404 for another workspace's, 409 for a draft), asked
+ * before an upload is read; ingestion asks again under the test's lock.
+ */
+export async function assertTakesDeals(db: Kysely<DB>, scope: Scope, testId: number) {
+  refuseDraft(await getOwned(db, 'tests', scope.workspaceId, testId))
+}
+
 /**
  * Records a batch of deals for a test, upserting by external id. The group of each deal comes
  * from its customer's assignment. In strict mode one bad row refuses the batch (422, every bad row
@@ -269,8 +282,7 @@ export async function ingestDeals(
 ): Promise<IngestOutcome> {
   return db.transaction().execute(async (trx) => {
     const locked = await lockTest(trx, scope, testId)
-    if (locked.status === 'draft')
-      throw wrongState('The test has not started: deals are accepted from its start')
+    refuseDraft(locked)
     const timeZone = await findTimeZone(trx, scope.workspaceId)
     // A test whose time ran out completes first, so deals closed after its end come in late. Any
     // other completion (its target) is checked once the batch is written.

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/tables/index.ts'
 import type { Scope } from '../context.ts'
-import { ApiError, wrongState, type ErrorDetail } from '../errors.ts'
+import { ApiError, type ErrorDetail } from '../errors.ts'
 import { normaliseDate, openCsv, parseBoolean, parseDecimal, type CsvRow } from '../lib/csv.ts'
 import { AssignBody } from '../schemas/deal.ts'
 import { assignCustomers, runningTest, type CustomerInput } from './assignment.ts'
-import { getOwned } from './records.ts'
 import { ingestDeals, MAX_LISTED_REFUSALS, type NumberedRow, type RowSource } from './deals.ts'
 
 /** At most this many customers in one uploaded list. */
@@ -112,15 +111,6 @@ export async function importCustomers(
   for (let i = 0; i < customers.length; i += ASSIGN_BATCH)
     assigned.push(...(await assignCustomers(db, scope, testId, customers.slice(i, i + ASSIGN_BATCH))))
   return assigned
-}
-
-/**
- * Whether the workspace's test takes deals (404 for another workspace's, 409 for a draft), asked
- * before an upload is read; ingestion asks again under the test's lock.
- */
-export async function assertTakesDeals(db: Kysely<DB>, scope: Scope, testId: number) {
-  const test = await getOwned(db, 'tests', scope.workspaceId, testId)
-  if (test.status === 'draft') throw wrongState('The test has not started: deals are accepted from its start')
 }
 
 export interface DealColumns {
